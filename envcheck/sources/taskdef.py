@@ -1,0 +1,222 @@
+"""ECS container definitions to targets, whatever carried them: Terraform, JSON files, or live ECS.
+
+Values may be `Unknown` (from Terraform); an unknown value is reported once (SRC003) and
+never guessed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from envcheck.fs import ScanContext, display_path
+from envcheck.model import Location, SecretRef, Target, Variable
+from envcheck.secrets import looks_secret
+from envcheck.values import Unknown
+
+
+@dataclass
+class TaskDefinitionDoc:
+    """One task definition as found: its containers (evaluated) and where it came from."""
+
+    containers: list[Any] | Unknown
+    path: Path  # the file the container definitions are written in
+    line: int | None = None  # where the task definition starts in that file
+    family: str | Unknown | None = None
+    address: str | None = None  # Terraform address, e.g. aws_ecs_task_definition.app
+    replicas: int | Unknown | None = None
+    text: str | None = None  # the file's text, to find each variable's line
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def line_of_name(text: str | None, name: str, after: int | None) -> int | None:
+    """Line of `name = "X"` / `"name": "X"` at or after line `after` (1-based)."""
+    if not text:
+        return None
+    pattern = re.compile(r"""["']?name["']?\s*[:=]\s*["']""" + re.escape(name) + r"""["']""")
+    lines = text.splitlines()
+    start = max((after or 1) - 1, 0)
+    for order in (range(start, len(lines)), range(0, start)):
+        for i in order:
+            if pattern.search(lines[i]):
+                return i + 1
+    return None
+
+
+def _as_argv(value: Any) -> tuple[str, ...] | Unknown | None:
+    if value is None:
+        return None
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, str):
+        return ("sh", "-c", value)
+    if isinstance(value, list):
+        if any(isinstance(v, Unknown) for v in value):
+            return next(v for v in value if isinstance(v, Unknown))
+        return tuple(str(v) for v in value)
+    return None
+
+
+def _int_or_none(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
+def targets_from_doc(doc: TaskDefinitionDoc, ctx: ScanContext) -> list[Target]:
+    """One deployed target per container definition."""
+    shown_path = display_path(doc.path) if doc.path.is_absolute() else str(doc.path)
+    base = doc.family if isinstance(doc.family, str) and doc.family else (doc.address or shown_path)
+    if isinstance(doc.containers, Unknown):
+        ctx.report(
+            "SRC003",
+            f"container definitions of {base} depend on {doc.containers.reason}: not checked",
+            shown_path,
+            doc.containers.line or doc.line,
+            target=base,
+        )
+        return []
+    replicas: int | None = None
+    if isinstance(doc.replicas, Unknown):
+        ctx.report(
+            "SRC003", f"replica count of {base} depends on {doc.replicas.reason}", shown_path, doc.line, target=base
+        )
+    elif doc.replicas is not None:
+        replicas = doc.replicas
+    targets = []
+    for index, container in enumerate(doc.containers):
+        if not isinstance(container, dict):
+            continue
+        name = container.get("name")
+        cname = name if isinstance(name, str) else f"container[{index}]"
+        tid = f"{base}/{cname}"
+        start = line_of_name(doc.text, cname, doc.line) if isinstance(name, str) else doc.line
+        target = Target(
+            id=tid,
+            kind="deployed",
+            location=Location(path=shown_path, line=start or doc.line),
+            family=doc.family if isinstance(doc.family, str) else None,
+            container=cname,
+            replicas=replicas,
+            stop_timeout=_int_or_none(container.get("stopTimeout")),
+        )
+        _load_environment(container.get("environment"), target, doc, shown_path, start, ctx)
+        _load_secrets(container.get("secrets"), target, doc, shown_path, start, ctx)
+        for key, attr in (("command", "command"), ("entryPoint", "entry_point")):
+            argv = _as_argv(container.get(key))
+            if isinstance(argv, Unknown):
+                target.start_unknown = f"{key} depends on {argv.reason}"
+                ctx.report("SRC003", f"{key} of {tid} depends on {argv.reason}", shown_path, start, target=tid)
+            else:
+                setattr(target, attr, argv)
+        targets.append(target)
+    return targets
+
+
+def _load_environment(
+    env: Any, target: Target, doc: TaskDefinitionDoc, path: str, start: int | None, ctx: ScanContext
+) -> None:
+    if env is None:
+        return
+    if isinstance(env, Unknown):
+        ctx.report(
+            "SRC003",
+            f"environment of {target.id} depends on {env.reason}: its variables were not checked",
+            path,
+            env.line or start,
+            target=target.id,
+        )
+        target.start_unknown = target.start_unknown or "environment unknown"
+        return
+    if not isinstance(env, list):
+        return
+    for entry in env:
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            continue
+        name = entry["name"]
+        raw = entry.get("value")
+        line = line_of_name(doc.text, name, start) or start
+        if isinstance(raw, Unknown):
+            ctx.report(
+                "SRC003",
+                f"value of {name} depends on {raw.reason}; rules that need it were skipped",
+                path,
+                line,
+                target=target.id,
+                variable=name,
+            )
+            var = Variable(name=name, value=None, unknown_reason=raw.reason, location=Location(path=path, line=line))
+        else:
+            value = _scalar_text(raw)
+            var = Variable(
+                name=name, value=value, secret=looks_secret(name, value), location=Location(path=path, line=line)
+            )
+        target.variables.append(var)
+
+
+def _scalar_text(raw: Any) -> str:
+    """ECS stores every value as a string; JSON true/1 become "true"/"1"."""
+    if raw is None:
+        return ""
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if isinstance(raw, (int, float)):
+        return str(raw)
+    if isinstance(raw, str):
+        return raw
+    return json.dumps(raw)
+
+
+def _load_secrets(
+    secrets: Any, target: Target, doc: TaskDefinitionDoc, path: str, start: int | None, ctx: ScanContext
+) -> None:
+    if not isinstance(secrets, list):
+        return
+    for entry in secrets:
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            continue
+        value_from = entry.get("valueFrom")
+        line = line_of_name(doc.text, entry["name"], start) or start
+        target.secrets.append(
+            SecretRef(
+                name=entry["name"],
+                value_from=value_from if isinstance(value_from, str) else None,
+                location=Location(path=path, line=line),
+            )
+        )
+
+
+def load_taskdef_json(path: Path, ctx: ScanContext) -> list[TaskDefinitionDoc]:
+    """A task-definition JSON file: register shape, describe shape, or a bare container list.
+
+    Returns [] for JSON that is not a task definition (package.json and friends).
+    """
+    text = ctx.read_text(path)
+    if text is None or ("containerDefinitions" not in text and '"image"' not in text):
+        return []
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        ctx.report("SRC002", f"JSON does not parse: {exc.msg}", path, exc.lineno)
+        return []
+    except RecursionError:
+        ctx.report("SRC002", "JSON nested too deeply to read", path)
+        return []
+    if isinstance(data, dict) and isinstance(data.get("taskDefinition"), dict):
+        data = data["taskDefinition"]
+    if isinstance(data, dict) and isinstance(data.get("containerDefinitions"), list):
+        family = data.get("family") if isinstance(data.get("family"), str) else None
+        revision = data.get("revision")
+        if family and isinstance(revision, int):
+            family = f"{family}:{revision}"
+        return [TaskDefinitionDoc(containers=data["containerDefinitions"], path=path, line=1, family=family, text=text)]
+    if isinstance(data, list) and data and all(isinstance(c, dict) and "name" in c and "image" in c for c in data):
+        return [TaskDefinitionDoc(containers=data, path=path, line=1, text=text)]
+    return []
