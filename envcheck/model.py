@@ -139,6 +139,7 @@ class Target(BaseModel):
     secrets: list[SecretRef] = Field(default_factory=list)
     processes: list[Process] = Field(default_factory=list)
     processes_known: bool = False  # False: envcheck cannot see what this target runs
+    environment_known: bool = True  # False: the whole environment is an unresolved expression
     replicas: int | None = None
     family: str | None = None
     container: str | None = None

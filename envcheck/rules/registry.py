@@ -55,9 +55,9 @@ class Rule:
             if head in {"Why", "Example", "Fix", "Source"} and _:
                 current = head
                 out[current] = rest.strip()
-            elif current:
-                out[current] = (out[current] + "\n" + line).strip()
-        return out
+            elif current and line:
+                out[current] = f"{out[current]} {line}".strip()
+        return {k: v[:1].upper() + v[1:] for k, v in out.items()}
 
     def run(self, stack: Stack) -> Iterator[Finding]:
         if self.check is None:

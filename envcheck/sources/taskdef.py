@@ -133,7 +133,7 @@ def _load_environment(
             env.line or start,
             target=target.id,
         )
-        target.start_unknown = target.start_unknown or "environment unknown"
+        target.environment_known = False
         return
     if not isinstance(env, list):
         return

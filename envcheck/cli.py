@@ -1,0 +1,171 @@
+"""The command line: `envcheck scan`, `envcheck rules`, `envcheck explain`.
+
+Exit codes gate deploys: 0 nothing at or above --fail-on, 1 findings at or above it,
+2 usage, config or environment errors (one line on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from envcheck import __version__
+from envcheck.errors import UsageError
+
+app = typer.Typer(
+    name="envcheck",
+    help="Lint ops configuration (.env, Terraform, ECS task definitions, start scripts) before deploy.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+FAIL_RANK = {"error": 3, "warning": 2, "info": 1, "never": 99}
+FORMATS = ("text", "json")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"envcheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = None,
+) -> None:
+    """envcheck: catch configuration mistakes before they reach production."""
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"envcheck: error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _codes(values: list[str] | None) -> list[str]:
+    return [c.strip() for v in values or [] for c in v.split(",") if c.strip()]
+
+
+@app.command()
+def scan(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or directories to scan (default: .).")] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    fail_on: Annotated[
+        Optional[str], typer.Option("--fail-on", help="error, warning, info or never (default: error).")
+    ] = None,
+    select: Annotated[Optional[list[str]], typer.Option("--select", help="Only these codes or prefixes.")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="Skip these codes or prefixes.")] = None,
+    profile: Annotated[Optional[str], typer.Option("--profile", help="Stack profile: a bundled name or a path.")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", help="Config file (default: found at the root).")] = None,
+    max_bytes: Annotated[Optional[int], typer.Option("--max-bytes", help="Skip files larger than this.")] = None,
+) -> None:
+    """Scan files and directories and report configuration mistakes."""
+    from envcheck.config import find_config
+    from envcheck.engine import ScanOptions
+    from envcheck.engine import scan as run_scan
+    from envcheck.profile import load_profile
+
+    targets = paths or [Path(".")]
+    try:
+        for p in targets:
+            if not p.exists() and not p.is_symlink():
+                raise UsageError(f"{p}: no such file or directory")
+        if output_format not in FORMATS:
+            raise UsageError(f"unknown format {output_format!r}: choose from {', '.join(FORMATS)}")
+        root = targets[0] if targets[0].is_dir() else targets[0].parent
+        cfg = find_config(root, config)
+        threshold = fail_on or cfg.fail_on
+        if threshold not in FAIL_RANK:
+            raise UsageError(f"--fail-on {threshold!r}: choose from {', '.join(FAIL_RANK)}")
+        chosen = load_profile(profile or cfg.profile or "laravel")
+        options = ScanOptions(
+            profile=chosen,
+            select=_codes(select) or cfg.select,
+            ignore=_codes(ignore) + cfg.ignore,
+            max_bytes=max_bytes or cfg.max_bytes,
+        )
+        result = run_scan(targets, options)
+    except UsageError as exc:
+        _fail(str(exc))
+        return
+    _emit(result, output_format, output)
+    worst = max((f.severity.rank for f in result.findings), default=0)
+    raise typer.Exit(1 if worst >= FAIL_RANK[threshold] else 0)
+
+
+def _emit(result: object, output_format: str, output: Path | None) -> None:
+    from envcheck.engine import ScanResult
+
+    assert isinstance(result, ScanResult)
+    if output_format == "json":
+        from envcheck.report.json import render_json
+
+        text = render_json(result)
+        if output:
+            output.write_text(text + "\n", encoding="utf-8")
+        else:
+            sys.stdout.write(text + "\n")
+        return
+    from envcheck.report.text import render_text
+
+    if output:
+        with output.open("w", encoding="utf-8") as handle:
+            render_text(result, Console(file=handle, no_color=True, width=100))
+    else:
+        render_text(result, Console(highlight=False))
+
+
+@app.command("rules")
+def list_rules(
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+) -> None:
+    """List every rule with its code, name, severity and summary."""
+    from envcheck.rules.registry import all_rules
+
+    rules = all_rules()
+    if output_format == "json":
+        data = [
+            {"code": r.code, "name": r.name, "severity": r.severity.value, "family": r.family, "summary": r.summary}
+            for r in rules
+        ]
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        return
+    if output_format != "text":
+        _fail(f"unknown format {output_format!r}: choose from text, json")
+    from rich.table import Table
+
+    table = Table(show_edge=False, pad_edge=False, box=None)
+    for column in ("code", "name", "severity", "summary"):
+        table.add_column(column, overflow="fold")
+    for r in rules:
+        table.add_row(r.code, r.name, r.severity.value, r.summary)
+    Console(highlight=False).print(table)
+
+
+@app.command()
+def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. SES002.")]) -> None:
+    """Show a rule's documentation: what, why, an example and the fix."""
+    from envcheck.rules.registry import RULES, load_rules
+
+    load_rules()
+    rule = RULES.get(code.upper())
+    if rule is None:
+        _fail(f"unknown rule {code!r}; `envcheck rules` lists them")
+        return
+    console = Console(highlight=False)
+    console.print(f"[bold]{rule.code}[/bold] {rule.name} ({rule.severity.value}, {rule.family})", markup=True)
+    for section, body in rule.sections().items():
+        console.print(f"\n[bold]{section}[/bold]", markup=True)
+        console.print(body, markup=False)
+
+
+def main() -> None:
+    app()

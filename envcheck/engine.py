@@ -1,0 +1,144 @@
+"""One scan: discover, load, assemble the stack, run the rules, return the findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from envcheck.discover import discover
+from envcheck.fs import ScanContext
+from envcheck.model import Finding, Requirement, Target
+from envcheck.profile import Profile
+from envcheck.rules.registry import all_rules
+from envcheck.stack import Stack
+
+# Front-end build-time variables: a deployed PHP container never reads them.
+BUILD_TIME_PREFIXES = ("VITE_", "MIX_")
+
+
+@dataclass
+class ScanOptions:
+    profile: Profile
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    max_bytes: int = 5 * 1024 * 1024
+
+
+@dataclass
+class ScanResult:
+    findings: list[Finding]
+    stack: Stack
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+
+def scan(paths: list[Path], options: ScanOptions) -> ScanResult:
+    roots = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
+    ctx = ScanContext(roots=roots, max_bytes=options.max_bytes)
+    stack = build_stack(paths, ctx, options.profile)
+    findings = run_rules(stack, ctx.findings, options)
+    return ScanResult(findings=findings, stack=stack)
+
+
+def build_stack(paths: list[Path], ctx: ScanContext, profile: Profile) -> Stack:
+    from envcheck.sources.dotenv import load_dotenv
+    from envcheck.sources.laravel import load_laravel
+    from envcheck.sources.scripts import ProcessIndex
+    from envcheck.sources.taskdef import load_taskdef_json, targets_from_doc
+    from envcheck.sources.terraform import load_terraform
+
+    found = discover(paths, ctx)
+    stack = Stack(profile=profile, files=found.files)
+    for path in found["dotenv"]:
+        loaded = load_dotenv(path, ctx)
+        if loaded:
+            target, parsed = loaded
+            stack.dotenv_files.append(parsed)
+            (stack.templates if target.kind == "template" else stack.targets).append(target)
+
+    docs = [doc for path in found["json"] for doc in load_taskdef_json(path, ctx)]
+    docs += load_terraform(found["terraform"], found["tfvars"], ctx)
+    deployed = [t for doc in docs for t in targets_from_doc(doc, ctx)]
+
+    index = ProcessIndex.build(found, ctx)
+    for target in deployed:
+        link_processes(target, index)
+    stack.targets.extend(deployed)
+    stack.apps = load_laravel(found, ctx)
+    stack.requirements = requirements(stack)
+    mark_profile_secrets(stack)
+    return stack
+
+
+def link_processes(target: Target, index: object) -> None:
+    """A container runs its own command/entryPoint, else its image's Dockerfile start."""
+    if target.start_unknown:
+        return
+    processes = index.container_processes(target.command, target.entry_point)  # type: ignore[attr-defined]
+    if processes is not None:
+        target.processes = list(processes)
+        target.processes_known = True
+
+
+def requirements(stack: Stack) -> list[Requirement]:
+    """What the app needs: the profile's required variables and the `.env.example` contract.
+
+    An example entry left empty or `null` documents an optional setting, so it does not
+    make the variable required.
+    """
+    out = [
+        Requirement(
+            name=spec.name,
+            source="profile",
+            secret=spec.secret,
+            type=spec.type,
+            pattern=spec.pattern,
+            pattern_help=spec.pattern_help,
+            choices=tuple(spec.choices),
+        )
+        for spec in stack.profile.variables
+        if spec.required
+    ]
+    named = {r.name for r in out}
+    for template in stack.templates:
+        for var in template.variables:
+            if var.name in named or var.name.startswith(BUILD_TIME_PREFIXES):
+                continue
+            if not var.value or var.value.strip().lower() in {"null", "(null)", "empty", "(empty)"}:
+                continue
+            named.add(var.name)
+            out.append(Requirement(name=var.name, source="example", location=var.location))
+    return out
+
+
+def mark_profile_secrets(stack: Stack) -> None:
+    """Names the profile calls secret are masked like the ones matched by pattern."""
+    secret_names = {spec.name for spec in stack.profile.variables if spec.secret}
+    for target in stack.targets + stack.templates:
+        target.variables = [
+            v.model_copy(update={"secret": True}) if v.name in secret_names and not v.secret else v
+            for v in target.variables
+        ]
+
+
+def selected(code: str, select: list[str], ignore: list[str]) -> bool:
+    """Codes or prefixes (`SES`, `SES00`); ignore wins over select."""
+    if any(code.startswith(p.upper()) for p in ignore):
+        return False
+    return not select or any(code.startswith(p.upper()) for p in select)
+
+
+def run_rules(stack: Stack, source_findings: list[Finding], options: ScanOptions) -> list[Finding]:
+    findings = list(source_findings)
+    for rule in all_rules():
+        findings.extend(rule.run(stack))
+    kept = [f.with_fingerprint() for f in findings if selected(f.code, options.select, options.ignore)]
+    unique = {f.fingerprint + str(f.location): f for f in kept}
+    return sorted(unique.values(), key=sort_key)
+
+
+def sort_key(f: Finding) -> tuple[str, int, str, str]:
+    path = f.location.path if f.location else ""
+    line = f.location.line if f.location and f.location.line else 0
+    return (path, line, f.code, f.variable or "")

@@ -1,0 +1,54 @@
+"""The terminal report: findings grouped by target, worst first, readable without colour."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rich.console import Console
+from rich.text import Text
+
+from envcheck.engine import ScanResult
+from envcheck.model import Finding
+
+STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+LABEL = {"error": "error", "warning": "warn ", "info": "info "}
+
+
+def _group(finding: Finding) -> str:
+    if finding.target:
+        return finding.target
+    return finding.location.path if finding.location else "(stack)"
+
+
+def render_text(result: ScanResult, console: Console) -> None:
+    groups: dict[str, list[Finding]] = defaultdict(list)
+    for finding in result.findings:
+        groups[_group(finding)].append(finding)
+    for name in sorted(groups, key=lambda g: (-max(f.severity.rank for f in groups[g]), g)):
+        console.print(Text(name, style="bold underline"))
+        for f in sorted(groups[name], key=lambda f: (-f.severity.rank, f.code)):
+            line = Text("  ")
+            line.append(LABEL[f.severity.value], style=STYLE[f.severity.value])
+            line.append(f" {f.code} ", style="bold")
+            line.append(f"{f.name}", style="dim")
+            console.print(line)
+            console.print(Text("      " + f.message), soft_wrap=False)
+            if f.location:
+                console.print(Text(f"      at {f.location}", style="dim"))
+        console.print()
+    console.print(summary_line(result))
+
+
+def summary_line(result: ScanResult) -> Text:
+    errors, warnings, infos = result.count("error"), result.count("warning"), result.count("info")
+    stack = result.stack
+    text = Text()
+    if not result.findings:
+        text.append("✓ no findings", style="bold green")
+    else:
+        text.append(f"{errors} error(s)", style="bold red" if errors else "")
+        text.append(", ")
+        text.append(f"{warnings} warning(s)", style="yellow" if warnings else "")
+        text.append(f", {infos} info")
+    text.append(f" in {len(stack.targets)} target(s) from {stack.files} file(s)", style="dim")
+    return text
