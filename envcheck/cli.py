@@ -168,4 +168,13 @@ def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. SES002."
 
 
 def main() -> None:
-    app()
+    """Entry point: a bug in envcheck is one line and exit 2 (ENVCHECK_DEBUG=1 shows the traceback)."""
+    import os
+
+    try:
+        app()
+    except Exception as exc:  # the last line of defence; loaders report bad input as findings
+        if os.environ.get("ENVCHECK_DEBUG"):
+            raise
+        sys.stderr.write(f"envcheck: internal error: {exc.__class__.__name__}: {exc} (ENVCHECK_DEBUG=1 for details)\n")
+        sys.exit(2)
