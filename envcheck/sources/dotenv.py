@@ -59,9 +59,11 @@ def load_dotenv(path: Path, ctx: ScanContext) -> tuple[Target, DotenvFile] | Non
         ctx.report("SRC002", f"dotenv parser failed: {exc.__class__.__name__}", path)
         return target, parsed
     for binding in bindings:
-        line = binding.original.line
+        raw = binding.original.string
+        skipped = raw[: len(raw) - len(raw.lstrip("\r\n"))]
+        line = binding.original.line + skipped.count("\n")  # python-dotenv counts from the blank lines it swallowed
         parsed.entries.append(
-            DotenvEntry(binding.key, binding.value, line, binding.original.string, binding.error)
+            DotenvEntry(binding.key, binding.value, line, raw.lstrip("\r\n"), binding.error)
         )
         if binding.key is None or binding.error:
             continue
