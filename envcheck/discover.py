@@ -41,6 +41,8 @@ def classify(path: Path) -> str | None:
         return "tfvars"
     if lower == "dockerfile" or lower.startswith("dockerfile.") or lower.endswith(".dockerfile"):
         return "dockerfile"
+    if name in LARAVEL_FILES:
+        return "laravel"
     if lower.endswith((".yml", ".yaml")) and ("compose" in lower):
         return "compose"
     if lower.endswith(".json"):
@@ -53,8 +55,6 @@ def classify(path: Path) -> str | None:
         return "crontab"
     if name == "Procfile":
         return "procfile"
-    if name in LARAVEL_FILES:
-        return "laravel"
     if lower.endswith(".php") and _is_laravel_declaration(path):
         return "laravel"
     if "." not in name and parent in {"bin", "docker", "scripts", "script", "deploy"}:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from envcheck import laravel
+from envcheck.fs import display_path
 from envcheck.laravel import env
 from envcheck.model import Process, Severity, Target
 from envcheck.rules.common import where
@@ -58,15 +59,15 @@ def _retry_after(stack: Stack, target: Target, connection: str) -> tuple[int, st
         configured = app.queue_retry_after.get(connection)
         if configured is None:
             continue
-        if isinstance(configured.value, int) and configured.env is None:
-            return configured.value, f"retry_after in {configured.path}"
-        if configured.env:
-            value = env(target, configured.env)
-            if value.present:
-                return (int(value.text), configured.env) if value.text.isdigit() else None
-            if isinstance(configured.value, int):
-                return configured.value, f"the default retry_after in {configured.path}"
-            return None
+        where_set = display_path(configured.path) if configured.path else "config/queue.php"
+        if configured.env is None:
+            return (configured.value, f"retry_after in {where_set}") if configured.value is not None else None
+        value = env(target, configured.env)
+        if value.present:
+            return (int(value.text), configured.env) if value.text.isdigit() else None
+        if configured.default is not None:
+            return configured.default, f"the default of {configured.env} in {where_set}"
+        return None
     if connection in laravel.DEFAULT_RETRY_AFTER:
         name = laravel.RETRY_AFTER_ENV[connection]
         value = env(target, name)
