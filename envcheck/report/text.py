@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections import defaultdict
 
 from rich.console import Console
@@ -11,6 +12,7 @@ from envcheck.engine import ScanResult
 from envcheck.model import Finding
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+INDENT = 8
 LABEL = {"error": "error", "warning": "warn ", "info": "info "}
 
 
@@ -32,9 +34,10 @@ def render_text(result: ScanResult, console: Console) -> None:
             line.append(f" {f.code} ", style="bold")
             line.append(f"{f.name}", style="dim")
             console.print(line)
-            console.print(Text("      " + f.message), soft_wrap=False)
+            for chunk in textwrap.wrap(f.message, width=max(console.width - INDENT, 30)):
+                console.print(Text(" " * INDENT + chunk))
             if f.location:
-                console.print(Text(f"      at {f.location}", style="dim"))
+                console.print(Text(f"{' ' * INDENT}at {f.location}", style="dim"), overflow="ignore", crop=False)
         console.print()
     console.print(summary_line(result))
 

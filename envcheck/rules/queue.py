@@ -127,7 +127,7 @@ def worker_unsupervised(stack: Stack) -> Iterator[Hit]:
     for target, process in _workers(stack):
         if process.backgrounded and not process.supervised:
             yield Hit(
-                f"`{process.text}` runs in the background of {process.source}: when it dies nothing restarts it",
+                f"`{process.text}` runs in the background with no supervisor: when it dies nothing restarts it",
                 process.location,
                 target.id,
             )
