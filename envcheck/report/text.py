@@ -34,7 +34,9 @@ def render_text(result: ScanResult, console: Console) -> None:
             line.append(f" {f.code} ", style="bold")
             line.append(f"{f.name}", style="dim")
             console.print(line)
-            for chunk in textwrap.wrap(f.message, width=max(console.width - INDENT, 30)):
+            for chunk in textwrap.wrap(
+                f.message, width=max(console.width - INDENT, 30), break_on_hyphens=False, break_long_words=False
+            ):
                 console.print(Text(" " * INDENT + chunk))
             if f.location:
                 console.print(Text(f"{' ' * INDENT}at {f.location}", style="dim"), overflow="ignore", crop=False)
