@@ -6,6 +6,7 @@ Every refusal becomes an SRC001 finding with the path, and the scan goes on.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,7 +60,11 @@ class ScanContext:
             self.report("SRC001", "refused: the path leaves the scanned root", path)
             return None
         try:
-            size = path.stat().st_size
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode):
+                self.report("SRC001", "not a regular file (a pipe, socket or device is never read)", path)
+                return None
+            size = info.st_size
             if size > self.max_bytes:
                 self.report("SRC001", f"too large to read ({size} bytes, cap {self.max_bytes})", path)
                 return None
