@@ -1104,8 +1104,9 @@ class _DockerfileReader:
         if len(words) < 2:
             return []
         *sources, dest = words
-        dest_is_dir = dest.endswith("/") or len(sources) > 1 or any(_is_glob(s) for s in sources)
-        dest = posixpath.normpath(posixpath.join(stage.workdir, dest))
+        dest = posixpath.normpath(posixpath.join(stage.workdir, dest)) + ("/" if dest.endswith("/") else "")
+        dest_is_dir = dest.endswith("/") or dest in PATH_DIRS or len(sources) > 1 or any(map(_is_glob, sources))
+        dest = dest.rstrip("/") or "/"
         entries = []
         for source in sources:
             for found in self._sources(source, flags.get("from")):
@@ -1752,7 +1753,7 @@ class _Walk:
                 self.finish(frame, scope, text, None, forever=False)
             return
         if exec_ and frame.chain and not (scope.conditional or scope.background) and not _known(argv):
-            self.unknown = f"`{argv[0]}` is neither a script in the repository nor a program envcheck knows"
+            self.unknown = f"`{argv[0]}` is neither a shell script of the repository nor a program envcheck knows"
         run = self.emit(argv, scope, line)
         forever = self.expand_managers(argv, scope) or forever
         if exec_ or forever:
@@ -1832,7 +1833,7 @@ class _Walk:
             if call.sourced:
                 return True  # `. /etc/profile`: nothing of ours
             if exec_ and frame.chain and (_looks_like_script(call.word) or call.explicit):
-                self.unknown = f"{call.word} is not in the repository (no COPY or script matches it)"
+                self.unknown = f"`{call.word}` is not a shell script of the repository (no COPY or script matches it)"
             return False
         if path in self.scripts:
             return True  # a cycle: the script is already being followed
@@ -1844,7 +1845,8 @@ class _Walk:
             if call.sourced:
                 self.items(items, inner, frame)
             else:
-                child = _Frame(args=call.args, args_origin=origin, env=dict(frame.env), chain=frame.chain and exec_)
+                # a script is a new process: what its caller set without exporting is unknown to it
+                child = _Frame(args=call.args, args_origin=origin, chain=frame.chain and exec_)
                 self.items(items, inner, child)
                 self.adopt(frame, scope, child, exec_=exec_, text=text)
         finally:
