@@ -75,7 +75,7 @@ def discover(paths: list[Path], ctx: ScanContext) -> Discovered:
     found = Discovered()
     seen: set[Path] = set()
     for start in paths:
-        if start.is_file() or start.is_symlink() and not start.is_dir():
+        if start.is_file() or (start.is_symlink() and not start.is_dir()):
             _add(start, found, seen, ctx)
             continue
         for dirpath, dirnames, filenames in os.walk(start, followlinks=False):

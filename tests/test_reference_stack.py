@@ -59,6 +59,6 @@ def test_the_token_is_never_printed(in_repo: Path) -> None:
     token = "r8_EXAMPLEnotARealTokenJustForTheDemo0001"
     assert token in (REPO / "examples/myteacher/infrastructure/terraform/modules/myteacher/ecs.tf").read_text()
     for fmt in ("text", "json"):
-        code, out, err = run_cli("scan", "--format", fmt, "examples/myteacher")
+        _, out, err = run_cli("scan", "--format", fmt, "examples/myteacher")
         assert token not in out and token not in err
         assert "r8_EXAMPLE" not in out

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from envcheck.laravel import env
-from envcheck.model import Requirement, Severity, Target
+from envcheck.model import Requirement, Severity
 from envcheck.rules.common import url_parts, where
 from envcheck.rules.registry import Hit, rule
 from envcheck.stack import Stack
@@ -110,5 +110,3 @@ def _invalid(req: Requirement, text: str) -> str | None:
     if req.pattern and not re.search(req.pattern, text):
         return f"is not {req.pattern_help or 'in the expected format'}"
     return None
-
-

@@ -93,8 +93,9 @@ def scheduler_sleep_loop(stack: Stack) -> Iterator[Hit]:
     """
     for target, process in _schedulers(stack):
         if process.artisan_command() == "schedule:run" and process.loop_sleep is not None:
+            pace = f"a `sleep {process.loop_sleep}` loop" if process.loop_sleep else "a loop with no fixed sleep"
             yield Hit(
-                f"schedule:run in a `sleep {process.loop_sleep}` loop drifts and skips minutes; use schedule:work",
+                f"schedule:run in {pace} drifts and skips or repeats minutes; use schedule:work",
                 process.location,
                 target.id,
             )
