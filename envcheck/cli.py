@@ -63,8 +63,12 @@ def scan(
     ] = None,
     select: Annotated[Optional[list[str]], typer.Option("--select", help="Only these codes or prefixes.")] = None,
     ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="Skip these codes or prefixes.")] = None,
-    profile: Annotated[Optional[str], typer.Option("--profile", help="Stack profile: a bundled name or a path.")] = None,
-    config: Annotated[Optional[Path], typer.Option("--config", help="Config file (default: found at the root).")] = None,
+    profile: Annotated[
+        Optional[str], typer.Option("--profile", help="Stack profile: a bundled name or a path.")
+    ] = None,
+    config: Annotated[
+        Optional[Path], typer.Option("--config", help="Config file (default: found at the root).")
+    ] = None,
     max_bytes: Annotated[Optional[int], typer.Option("--max-bytes", help="Skip files larger than this.")] = None,
 ) -> None:
     """Scan files and directories and report configuration mistakes."""

@@ -26,8 +26,11 @@ def dotenv_parse_error(stack: Stack) -> Iterator[Hit]:
     for parsed in stack.dotenv_files:
         for entry in parsed.entries:
             if entry.error:
-                yield Hit(f"cannot parse line {entry.line}: its variable is lost",
-                          Location(path=parsed.path, line=entry.line), parsed.path)
+                yield Hit(
+                    f"cannot parse line {entry.line}: its variable is lost",
+                    Location(path=parsed.path, line=entry.line),
+                    parsed.path,
+                )
 
 
 @rule("DOT002", "dotenv-duplicate-key", Severity.WARNING, "dotenv")
@@ -45,8 +48,12 @@ def dotenv_duplicate_key(stack: Stack) -> Iterator[Hit]:
             if entry.key is None or entry.error:
                 continue
             if entry.key in first:
-                yield Hit(f"{entry.key} is set again (first at line {first[entry.key]}): the later value wins",
-                          Location(path=parsed.path, line=entry.line), parsed.path, entry.key)
+                yield Hit(
+                    f"{entry.key} is set again (first at line {first[entry.key]}): the later value wins",
+                    Location(path=parsed.path, line=entry.line),
+                    parsed.path,
+                    entry.key,
+                )
             else:
                 first[entry.key] = entry.line
 
@@ -64,8 +71,12 @@ def dotenv_invalid_key(stack: Stack) -> Iterator[Hit]:
     for parsed in stack.dotenv_files:
         for entry in parsed.entries:
             if entry.key is not None and not entry.error and not VALID_KEY.match(entry.key):
-                yield Hit(f"key {entry.key!r} is not upper case [A-Z0-9_]",
-                          Location(path=parsed.path, line=entry.line), parsed.path, entry.key)
+                yield Hit(
+                    f"key {entry.key!r} is not upper case [A-Z0-9_]",
+                    Location(path=parsed.path, line=entry.line),
+                    parsed.path,
+                    entry.key,
+                )
 
 
 @rule("DOT004", "dotenv-unquoted-whitespace", Severity.ERROR, "dotenv")
@@ -81,5 +92,9 @@ def dotenv_unquoted_whitespace(stack: Stack) -> Iterator[Hit]:
     for parsed in stack.dotenv_files:
         for entry in parsed.entries:
             if entry.key is not None and not entry.error and unquoted_whitespace(entry.raw):
-                yield Hit(f"the value of {entry.key} has unquoted whitespace: phpdotenv refuses the file",
-                          Location(path=parsed.path, line=entry.line), parsed.path, entry.key)
+                yield Hit(
+                    f"the value of {entry.key} has unquoted whitespace: phpdotenv refuses the file",
+                    Location(path=parsed.path, line=entry.line),
+                    parsed.path,
+                    entry.key,
+                )

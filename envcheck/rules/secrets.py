@@ -67,8 +67,12 @@ def app_debug_in_production(stack: Stack) -> Iterator[Hit]:
     for target in stack.runnable():
         debug = env(target, "APP_DEBUG")
         if is_production(target) and debug.present and debug.known and debug.truthy:
-            yield Hit("APP_DEBUG is on in production: error pages expose the environment",
-                      where(target, "APP_DEBUG"), target.id, "APP_DEBUG")
+            yield Hit(
+                "APP_DEBUG is on in production: error pages expose the environment",
+                where(target, "APP_DEBUG"),
+                target.id,
+                "APP_DEBUG",
+            )
 
 
 @rule("SEC003", "app-key-invalid", Severity.ERROR, "secrets")
@@ -125,13 +129,18 @@ def seeders_in_production(stack: Stack) -> Iterator[Hit]:
             continue
         run = env(target, "RUN_SEEDERS")
         if run.present and run.known and run.truthy:
-            yield Hit("RUN_SEEDERS is on in production: seeders create accounts with default passwords",
-                      where(target, "RUN_SEEDERS"), target.id, "RUN_SEEDERS")
+            yield Hit(
+                "RUN_SEEDERS is on in production: seeders create accounts with default passwords",
+                where(target, "RUN_SEEDERS"),
+                target.id,
+                "RUN_SEEDERS",
+            )
         for process in target.processes:
             args = process.artisan() or ()
             seeds = process.artisan_command() in SEEDING_COMMANDS or (
                 bool(args) and args[0].startswith("migrate") and "--seed" in args
             )
             if seeds and not process.conditional and not process.after_foreground:
-                yield Hit(f"`{process.text}` runs on every start of a production container",
-                          process.location, target.id)
+                yield Hit(
+                    f"`{process.text}` runs on every start of a production container", process.location, target.id
+                )

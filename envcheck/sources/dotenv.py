@@ -62,9 +62,7 @@ def load_dotenv(path: Path, ctx: ScanContext) -> tuple[Target, DotenvFile] | Non
         raw = binding.original.string
         skipped = raw[: len(raw) - len(raw.lstrip("\r\n"))]
         line = binding.original.line + skipped.count("\n")  # python-dotenv counts from the blank lines it swallowed
-        parsed.entries.append(
-            DotenvEntry(binding.key, binding.value, line, raw.lstrip("\r\n"), binding.error)
-        )
+        parsed.entries.append(DotenvEntry(binding.key, binding.value, line, raw.lstrip("\r\n"), binding.error))
         if binding.key is None or binding.error:
             continue
         value = binding.value if binding.value is not None else ""
