@@ -78,9 +78,7 @@ def generate(root: Path, files: int, ecs_share: float, seed: int = 7) -> None:
         module = root / "modules" / f"m{i // 10}"
         module.mkdir(parents=True, exist_ok=True)
         if i < ecs_files:
-            env = "\n".join(
-                f'    {{ name = "VAR_{k}", value = "value-{rng.randint(0, 10**6)}" }},' for k in range(20)
-            )
+            env = "\n".join(f'    {{ name = "VAR_{k}", value = "value-{rng.randint(0, 10**6)}" }},' for k in range(20))
             (module / "variables.tf").write_text(VARIABLES)
             (module / f"ecs_{i}.tf").write_text(TASKDEF.format(i=i, count=rng.randint(1, 4), env=env))
         else:

@@ -45,8 +45,10 @@ def main() -> None:
             generate(root, size, args.ecs_share)
             seconds = timed(["scan", "--fail-on", "never", str(root)], args.repeat)
             share = int(args.ecs_share * 100)
-            print(f"| generated tree, {share}% ECS task definitions | {size} .tf + {max(1, size // 20)} .env | "
-                  f"{seconds:.3f} |")
+            print(
+                f"| generated tree, {share}% ECS task definitions | {size} .tf + {max(1, size // 20)} .env | "
+                f"{seconds:.3f} |"
+            )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from envcheck.fs import ScanContext
 from envcheck.model import Finding, Requirement, Target
 from envcheck.profile import Profile
 from envcheck.rules.registry import all_rules
+from envcheck.sources.scripts import ProcessIndex
 from envcheck.stack import Stack
 
 # Front-end build-time variables: a deployed PHP container never reads them.
@@ -44,7 +45,6 @@ def scan(paths: list[Path], options: ScanOptions) -> ScanResult:
 def build_stack(paths: list[Path], ctx: ScanContext, profile: Profile) -> Stack:
     from envcheck.sources.dotenv import load_dotenv
     from envcheck.sources.laravel import load_laravel
-    from envcheck.sources.scripts import ProcessIndex
     from envcheck.sources.taskdef import load_taskdef_json, targets_from_doc
     from envcheck.sources.terraform import load_terraform
 
@@ -57,13 +57,16 @@ def build_stack(paths: list[Path], ctx: ScanContext, profile: Profile) -> Stack:
             stack.dotenv_files.append(parsed)
             (stack.templates if target.kind == "template" else stack.targets).append(target)
 
-    docs = [doc for path in found["json"] for doc in load_taskdef_json(path, ctx)]
-    docs += load_terraform(found["terraform"], found["tfvars"], ctx)
+    docs = load_terraform(found["terraform"], found["tfvars"], ctx)
+    read_by_terraform = {doc.path.resolve() for doc in docs}  # `file("containers.json")`: one target, not two
+    docs += [
+        doc for path in found["json"] if path.resolve() not in read_by_terraform for doc in load_taskdef_json(path, ctx)
+    ]
     deployed = [t for doc in docs for t in targets_from_doc(doc, ctx)]
 
     index = ProcessIndex.build(found, ctx)
     for target in deployed:
-        link_processes(target, index)
+        link_processes(target, index, ctx)
     stack.targets.extend(deployed)
     stack.apps = load_laravel(found, ctx)
     stack.requirements = requirements(stack)
@@ -71,14 +74,29 @@ def build_stack(paths: list[Path], ctx: ScanContext, profile: Profile) -> Stack:
     return stack
 
 
-def link_processes(target: Target, index: object) -> None:
-    """A container runs its own command/entryPoint, else its image's Dockerfile start."""
+def link_processes(target: Target, index: ProcessIndex, ctx: ScanContext) -> None:
+    """A container runs its own command/entryPoint, else its image's Dockerfile start.
+
+    When that cannot be followed, the target's processes stay unknown and the process
+    rules stay quiet about the whole stack; SRC003 says why.
+    """
     if target.start_unknown:
         return
-    processes = index.container_processes(target.command, target.entry_point)  # type: ignore[attr-defined]
-    if processes is not None:
-        target.processes = list(processes)
-        target.processes_known = True
+    start = index.container_start(target.command, target.entry_point, origin=target.location)
+    if start.processes is None:
+        target.start_unknown = start.unknown or "its start could not be followed"
+        if target.command is None and target.entry_point is None and not index.dockerfiles:
+            return  # a task definition scanned without its image: nothing was there to follow
+        ctx.report(
+            "SRC003",
+            f"what {target.id} runs is unknown ({target.start_unknown}): queue and scheduler rules were skipped",
+            target.location.path,
+            target.location.line,
+            target=target.id,
+        )
+        return
+    target.processes = list(start.processes)
+    target.processes_known = True
 
 
 def requirements(stack: Stack) -> list[Requirement]:
