@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from envcheck.discover import discover
+from envcheck.discover import Discovered, discover
 from envcheck.fs import ScanContext
 from envcheck.model import Finding, Requirement, Target
 from envcheck.profile import Profile
 from envcheck.rules.registry import all_rules
 from envcheck.sources.scripts import ProcessIndex
+from envcheck.sources.taskdef import TaskDefinitionDoc
 from envcheck.stack import Stack
 
 # Front-end build-time variables: a deployed PHP container never reads them.
@@ -29,24 +30,29 @@ class ScanOptions:
 class ScanResult:
     findings: list[Finding]
     stack: Stack
+    context: ScanContext | None = None  # what was read (texts cached by path), for suppressions and baselines
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
 
-def scan(paths: list[Path], options: ScanOptions) -> ScanResult:
+def scan(paths: list[Path], options: ScanOptions, live_docs: list[TaskDefinitionDoc] | None = None) -> ScanResult:
+    """Scan `paths`; with `live_docs` (task definitions read from ECS) those are the deployed
+    targets, and `paths` (the project directory) only contributes start scripts, the Laravel
+    app and the `.env.example` contract."""
     roots = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
     ctx = ScanContext(roots=roots, max_bytes=options.max_bytes)
-    stack = build_stack(paths, ctx, options.profile)
+    stack = build_stack(paths, ctx, options.profile, live_docs)
     findings = run_rules(stack, ctx.findings, options)
-    return ScanResult(findings=findings, stack=stack)
+    return ScanResult(findings=findings, stack=stack, context=ctx)
 
 
-def build_stack(paths: list[Path], ctx: ScanContext, profile: Profile) -> Stack:
+def build_stack(
+    paths: list[Path], ctx: ScanContext, profile: Profile, live_docs: list[TaskDefinitionDoc] | None = None
+) -> Stack:
     from envcheck.sources.dotenv import load_dotenv
     from envcheck.sources.laravel import load_laravel
-    from envcheck.sources.taskdef import load_taskdef_json, targets_from_doc
-    from envcheck.sources.terraform import load_terraform
+    from envcheck.sources.taskdef import targets_from_doc
 
     found = discover(paths, ctx)
     stack = Stack(profile=profile, files=found.files)
@@ -54,14 +60,13 @@ def build_stack(paths: list[Path], ctx: ScanContext, profile: Profile) -> Stack:
         loaded = load_dotenv(path, ctx)
         if loaded:
             target, parsed = loaded
-            stack.dotenv_files.append(parsed)
-            (stack.templates if target.kind == "template" else stack.targets).append(target)
+            if target.kind == "template":
+                stack.templates.append(target)
+            elif live_docs is None:
+                stack.dotenv_files.append(parsed)
+                stack.targets.append(target)
 
-    docs = load_terraform(found["terraform"], found["tfvars"], ctx)
-    read_by_terraform = {doc.path.resolve() for doc in docs}  # `file("containers.json")`: one target, not two
-    docs += [
-        doc for path in found["json"] if path.resolve() not in read_by_terraform for doc in load_taskdef_json(path, ctx)
-    ]
+    docs = live_docs if live_docs is not None else repo_task_definitions(found, ctx)
     deployed = [t for doc in docs for t in targets_from_doc(doc, ctx)]
 
     index = ProcessIndex.build(found, ctx)
@@ -72,6 +77,18 @@ def build_stack(paths: list[Path], ctx: ScanContext, profile: Profile) -> Stack:
     stack.requirements = requirements(stack)
     mark_profile_secrets(stack)
     return stack
+
+
+def repo_task_definitions(found: Discovered, ctx: ScanContext) -> list[TaskDefinitionDoc]:
+    """Task definitions written in the repository: Terraform, then task-definition JSON files."""
+    from envcheck.sources.taskdef import load_taskdef_json
+    from envcheck.sources.terraform import load_terraform
+
+    docs = load_terraform(found["terraform"], found["tfvars"], ctx)
+    read_by_terraform = {doc.path.resolve() for doc in docs}  # `file("containers.json")`: one target, not two
+    return docs + [
+        doc for path in found["json"] if path.resolve() not in read_by_terraform for doc in load_taskdef_json(path, ctx)
+    ]
 
 
 def link_processes(target: Target, index: ProcessIndex, ctx: ScanContext) -> None:

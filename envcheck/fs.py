@@ -40,11 +40,19 @@ class ScanContext:
             return False
         return any(real == root or root in real.parents for root in self.roots)
 
-    def report(self, code: str, message: str, path: Path | str, line: int | None = None, **kw: str) -> None:
+    def report(
+        self,
+        code: str,
+        message: str,
+        path: Path | str,
+        line: int | None = None,
+        target: str | None = None,
+        variable: str | None = None,
+    ) -> None:
         from envcheck.rules.registry import make_finding
 
         shown = display_path(path) if isinstance(path, Path) else path
-        self.findings.append(make_finding(code, message, Location(path=shown, line=line), **kw))
+        self.findings.append(make_finding(code, message, Location(path=shown, line=line), target, variable))
 
     def read_text(self, path: Path) -> str | None:
         """The file's text, or None after reporting why it cannot be read (SRC001)."""

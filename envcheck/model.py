@@ -201,6 +201,8 @@ class Finding(BaseModel):
     target: str | None = None
     variable: str | None = None
     fingerprint: str = ""
+    suppressed: bool = False  # matched an inline `envcheck: ignore[...]` or the baseline; shown, never gating
+    suppression: str | None = None  # why: the reason after `--`, or "baseline"
 
     def with_fingerprint(self) -> Finding:
         """A fingerprint that survives line moves: code, path, target, variable, message."""

@@ -28,6 +28,7 @@ class Stack:
     apps: list[LaravelApp] = field(default_factory=list)
     requirements: list[Requirement] = field(default_factory=list)
     files: int = 0
+    previous: Stack | None = None  # for transition rules: the revision before this one (`diff OLD NEW`)
 
     @property
     def schedules(self) -> list[Schedule]:

@@ -105,8 +105,18 @@ def load_rules() -> None:
     import envcheck.rules  # noqa: F401  (registers every family on import)
 
 
-def make_finding(code: str, message: str, location: Location | None, **kw: str) -> Finding:
+def make_finding(
+    code: str, message: str, location: Location | None, target: str | None = None, variable: str | None = None
+) -> Finding:
     """A finding reported outside a rule function (by a loader), with the rule's metadata."""
     load_rules()
     r = RULES[code]
-    return Finding(code=code, name=r.name, severity=r.severity, message=message, location=location, **kw)
+    return Finding(
+        code=code,
+        name=r.name,
+        severity=r.severity,
+        message=message,
+        location=location,
+        target=target,
+        variable=variable,
+    )
