@@ -73,6 +73,7 @@ def build_stack(
     for target in deployed:
         link_processes(target, index, ctx)
     stack.targets.extend(deployed)
+    stack.dockerfiles = index.dockerfiles
     stack.apps = load_laravel(found, ctx)
     stack.requirements = requirements(stack)
     mark_profile_secrets(stack)

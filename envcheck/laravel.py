@@ -97,15 +97,20 @@ RETRY_AFTER_ENV = {
 SQS_DEFAULT_VISIBILITY_TIMEOUT = 30
 
 
-def queue_connection(target: Target, major: int | None) -> tuple[str | None, bool]:
+def queue_connection(
+    target: Target, major: int | None, name: str = "QUEUE_CONNECTION", config_default: str | None = None
+) -> tuple[str | None, bool]:
     """The connection name jobs are pushed to, and whether it was set explicitly.
 
-    Unset means the framework's default: `sync` before Laravel 11, `database` from 11 on.
-    When the version is unknown the unset connection is treated as `sync` (no false positive).
+    Unset means the default of the app's config/queue.php when envcheck read it, else the
+    framework's: `sync` before Laravel 11, `database` from 11 on. When neither is known the
+    unset connection is treated as `sync` (no false positive).
     """
-    value = env(target, "QUEUE_CONNECTION")
+    value = env(target, name)
     if value.present:
         return (value.value if isinstance(value.value, str) else None), True
+    if config_default is not None:
+        return config_default, False
     return ("database" if major is not None and major >= 11 else "sync"), False
 
 

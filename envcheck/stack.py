@@ -10,13 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from envcheck.laravel import env
+from envcheck.laravel import env, queue_connection
 from envcheck.model import Requirement, Schedule, Target
 from envcheck.profile import Profile
 
 if TYPE_CHECKING:
     from envcheck.sources.dotenv import DotenvFile
     from envcheck.sources.laravel import LaravelApp
+    from envcheck.sources.scripts import DockerfileInfo
 
 
 @dataclass
@@ -28,6 +29,7 @@ class Stack:
     apps: list[LaravelApp] = field(default_factory=list)
     requirements: list[Requirement] = field(default_factory=list)
     files: int = 0
+    dockerfiles: list[DockerfileInfo] = field(default_factory=list)
     previous: Stack | None = None  # for transition rules: the revision before this one (`diff OLD NEW`)
 
     @property
@@ -38,6 +40,32 @@ class Stack:
     def laravel_major(self) -> int | None:
         majors = {app.major for app in self.apps if app.major is not None}
         return majors.pop() if len(majors) == 1 else None
+
+    @property
+    def laravel_version(self) -> tuple[int, int] | None:
+        """(major, minor) when composer.lock pins it; None when unknown or ambiguous."""
+        versions = {app.version for app in self.apps if app.version and app.version[:1].isdigit()}
+        if len(versions) != 1:
+            return None
+        parts = versions.pop().split(".")
+        return (int(parts[0]), int(parts[1])) if len(parts) > 1 and parts[1].isdigit() else None
+
+    def env_name(self, key: str, default: str) -> str:
+        """The variable the app's own config reads for `key` (`session.domain`): Firefly reads
+        COOKIE_DOMAIN, not SESSION_DOMAIN. The framework's name when no config says otherwise."""
+        names = {app.config_keys[key].env for app in self.apps if key in app.config_keys}
+        return names.pop() if len(names) == 1 else default
+
+    def config_default(self, key: str) -> str | None:
+        """The literal default of the env() read behind `key` in the app's config, when simple."""
+        values = {app.config_keys[key].default_value for app in self.apps if key in app.config_keys}
+        return values.pop() if len(values) == 1 else None
+
+    def queue_connection(self, target: Target) -> tuple[str | None, bool, str]:
+        """(connection, set explicitly?, the variable that sets it) for a target."""
+        name = self.env_name("queue.default", "QUEUE_CONNECTION")
+        connection, explicit = queue_connection(target, self.laravel_major, name, self.config_default("queue.default"))
+        return connection, explicit, name
 
     def deployed(self) -> list[Target]:
         return [t for t in self.targets if t.kind == "deployed"]

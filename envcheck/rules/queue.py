@@ -40,14 +40,14 @@ def queue_worker_missing(stack: Stack) -> Iterator[Hit]:
     if not stack.processes_all_known() or any(True for _ in _workers(stack)):
         return
     for target in stack.deployed():
-        connection, explicit = laravel.queue_connection(target, stack.laravel_major)
+        connection, explicit, name = stack.queue_connection(target)
         if connection in laravel.ASYNC_DRIVERS:
-            how = f"QUEUE_CONNECTION={connection}" if explicit else f"the default queue connection ({connection})"
+            how = f"{name}={connection}" if explicit else f"the default queue connection ({connection})"
             yield Hit(
                 f"{how} but no deployed process runs queue:work, queue:listen or horizon: jobs are never processed",
-                where(target, "QUEUE_CONNECTION"),
+                where(target, name),
                 target.id,
-                "QUEUE_CONNECTION",
+                name,
             )
 
 
@@ -96,7 +96,7 @@ def worker_timeout_exceeds_retry_after(stack: Stack) -> Iterator[Hit]:
         if process.artisan_command() == "horizon":
             continue
         timeout = laravel.worker_timeout(process)
-        connection = laravel.worker_connection(process) or laravel.queue_connection(target, stack.laravel_major)[0]
+        connection = laravel.worker_connection(process) or stack.queue_connection(target)[0]
         if timeout is None or timeout == 0 or connection is None:
             continue
         limit = _retry_after(stack, target, connection)

@@ -24,14 +24,15 @@ def session_domain_empty(stack: Stack) -> Iterator[Hit]:
     Fix: remove the variable; set it only when a cookie must be shared with subdomains.
     Source: laravel/framework Illuminate\\Support\\Env::get; RFC 6265 §4.1.2.3 and §5.3 step 6.
     """
+    name = stack.env_name("session.domain", "SESSION_DOMAIN")
     for target in stack.runnable():
-        value = env(target, "SESSION_DOMAIN")
+        value = env(target, name)
         if value.is_empty:
             yield Hit(
-                "SESSION_DOMAIN is empty: the cookie is host-only, as if unset; remove the variable",
-                where(target, "SESSION_DOMAIN"),
+                f"{name} is empty: the cookie is host-only, as if unset; remove the variable",
+                where(target, name),
                 target.id,
-                "SESSION_DOMAIN",
+                name,
             )
 
 
@@ -48,14 +49,16 @@ def session_domain_mismatch(stack: Stack) -> Iterator[Hit]:
     domain of it.
     Source: RFC 6265 §5.1.3, §5.2.3, §5.3; Laravel docs, session configuration.
     """
+    name = stack.env_name("session.domain", "SESSION_DOMAIN")
+    url_name = stack.env_name("app.url", "APP_URL")
     for target in stack.runnable():
-        domain = env(target, "SESSION_DOMAIN")
+        domain = env(target, name)
         if not (domain.known and isinstance(domain.value, str) and domain.value.strip()):
             continue
         text = domain.value.strip()
         problem = _domain_syntax_problem(text)
         if problem is None:
-            url = env(target, "APP_URL")
+            url = env(target, url_name)
             parts = url_parts(url.text) if url.known else None
             if parts is None:
                 continue
@@ -64,7 +67,7 @@ def session_domain_mismatch(stack: Stack) -> Iterator[Hit]:
             if host == bare or host.endswith("." + bare):
                 continue
             problem = f"does not domain-match the APP_URL host {host!r}: browsers drop the session cookie"
-        yield Hit(f"SESSION_DOMAIN {text!r} {problem}", where(target, "SESSION_DOMAIN"), target.id, "SESSION_DOMAIN")
+        yield Hit(f"{name} {text!r} {problem}", where(target, name), target.id, name)
 
 
 def _domain_syntax_problem(text: str) -> str | None:
@@ -94,9 +97,11 @@ def secure_cookie_over_http(stack: Stack) -> Iterator[Hit]:
     keep it true in production behind https.
     Source: RFC 6265 §4.1.2.5 and §5.4; MDN, Set-Cookie (Secure, localhost exemption).
     """
+    name = stack.env_name("session.secure", "SESSION_SECURE_COOKIE")
+    url_name = stack.env_name("app.url", "APP_URL")
     for target in stack.runnable():
-        secure = env(target, "SESSION_SECURE_COOKIE")
-        url = env(target, "APP_URL")
+        secure = env(target, name)
+        url = env(target, url_name)
         if not (secure.present and secure.known and secure.truthy and url.known):
             continue
         parts = url_parts(url.text)
@@ -104,11 +109,11 @@ def secure_cookie_over_http(stack: Stack) -> Iterator[Hit]:
             continue
         local = is_local_host(parts[1])
         yield Hit(
-            f"SESSION_SECURE_COOKIE is true but APP_URL is {url.text!r}: the browser will not keep the cookie"
+            f"{name} is true but {url_name} is {url.text!r}: the browser will not keep the cookie"
             + (" (Chrome and Firefox exempt localhost, Safari does not)" if local else ""),
-            where(target, "SESSION_SECURE_COOKIE"),
+            where(target, name),
             target.id,
-            "SESSION_SECURE_COOKIE",
+            name,
             Severity.WARNING if local else None,
         )
 
@@ -123,16 +128,18 @@ def session_cookie_not_secure(stack: Stack) -> Iterator[Hit]:
     Fix: set `SESSION_SECURE_COOKIE=true` in production.
     Source: RFC 6265 §4.1.2.5, §8.6; OWASP Session Management Cheat Sheet.
     """
+    name = stack.env_name("session.secure", "SESSION_SECURE_COOKIE")
+    url_name = stack.env_name("app.url", "APP_URL")
     for target in stack.runnable():
-        secure = env(target, "SESSION_SECURE_COOKIE")
-        url = env(target, "APP_URL")
+        secure = env(target, name)
+        url = env(target, url_name)
         if not (is_production(target) and secure.present and secure.known and not secure.truthy and url.known):
             continue
         parts = url_parts(url.text)
         if parts and parts[0] == "https":
             yield Hit(
-                "SESSION_SECURE_COOKIE is false in production behind https: the cookie may travel over plain http",
-                where(target, "SESSION_SECURE_COOKIE"),
+                f"{name} is false in production behind https: the cookie may travel over plain http",
+                where(target, name),
                 target.id,
-                "SESSION_SECURE_COOKIE",
+                name,
             )
