@@ -118,7 +118,9 @@ def worker_unsupervised(stack: Stack) -> Iterator[Hit]:
 
     Why: the container's main process is the web server, so ECS watches only that. When the
     backgrounded worker dies (out of memory, a fatal error, `queue:restart` after a deploy),
-    nothing restarts it and no health check notices: jobs pile up silently.
+    nothing restarts it and no health check notices: jobs pile up silently. It also never
+    receives ECS's SIGTERM: when the main process exits on a deploy, the kernel kills the worker
+    at once, in the middle of its job.
     Example: `php artisan queue:work &` in the entrypoint, before `exec apache2-foreground`.
     Fix: run the worker as its own ECS service (its main process, restarted by ECS), or under
     supervisord with `autorestart=true`.
@@ -147,3 +149,146 @@ def worker_daemon_flag(stack: Stack) -> Iterator[Hit]:
     for target, process in _workers(stack):
         if process.artisan_command() == "queue:work" and process.has_flag("daemon"):
             yield Hit("--daemon has had no effect since Laravel 5.3", process.location, target.id)
+
+
+KNOWN_CONNECTIONS = {"sync", "database", "beanstalkd", "sqs", "redis", "null", "deferred", "background", "failover"}
+SHARED_PREFIXES = ("REDIS_", "DB_", "CACHE_")
+SHARED_NAMES = {"APP_KEY", "QUEUE_CONNECTION", "CACHE_STORE", "CACHE_DRIVER"}
+
+
+@rule("QUE005", "queue-connection-invalid", Severity.ERROR, "queue")
+def queue_connection_invalid(stack: Stack) -> Iterator[Hit]:
+    """QUEUE_CONNECTION is null, empty, or names no configured connection.
+
+    Why: `null` (or `(null)`) selects Laravel's NullQueue: every dispatched job is silently
+    discarded. An empty value fails with "The [] queue connection has not been configured.", and
+    so does a name that config/queue.php does not define.
+    Example: `QUEUE_CONNECTION=null`; `QUEUE_CONNECTION=` ; `QUEUE_CONNECTION=reddis`.
+    Fix: a connection defined in config/queue.php: `redis`, `database`, `sqs`, or `sync` for tests.
+    Source: laravel/framework Illuminate\\Queue\\QueueManager::getConfig and ::resolve.
+    """
+    configured = {conn for app in stack.apps for conn in app.queue_retry_after} | KNOWN_CONNECTIONS
+    for target in stack.runnable():
+        _, explicit, name = stack.queue_connection(target)
+        value = env(target, name)
+        if not (explicit and value.known):
+            continue
+        raw = value.value
+        if raw is None or (isinstance(raw, str) and raw.lower() == "null"):
+            problem = "selects the NullQueue: every dispatched job is silently discarded"
+        elif raw == "" or raw is False or raw is True:
+            problem = "is empty: `The [] queue connection has not been configured.`"
+        elif isinstance(raw, str) and raw not in configured:
+            problem = f"names no configured connection: `The [{raw}] queue connection has not been configured.`"
+        else:
+            continue
+        yield Hit(f"{name} {problem}", where(target, name), target.id, name)
+
+
+@rule("QUE006", "horizon-needs-redis", Severity.ERROR, "queue")
+def horizon_needs_redis(stack: Stack) -> Iterator[Hit]:
+    """A process runs `horizon` while the queue connection is not redis.
+
+    Why: Horizon only runs workers for Redis queues; jobs pushed to another connection
+    (database, sqs) are never processed, although Horizon's dashboard looks healthy.
+    Example: `php artisan horizon` in supervisord with `QUEUE_CONNECTION=database`.
+    Fix: `QUEUE_CONNECTION=redis`, or replace Horizon with `queue:work` for that connection.
+    Source: Laravel docs, Horizon: Installation ("Horizon requires that you use Redis").
+    """
+    for target, process in _workers(stack):
+        if process.artisan_command() != "horizon":
+            continue
+        connection, explicit, name = stack.queue_connection(target)
+        if explicit and isinstance(connection, str) and connection not in {"redis", "sync", "null"}:
+            yield Hit(
+                f"horizon runs but {name}={connection}: Horizon only processes Redis queues",
+                process.location,
+                target.id,
+                name,
+            )
+
+
+@rule("QUE007", "worker-stop-timeout", Severity.WARNING, "queue")
+def worker_stop_timeout(stack: Stack) -> Iterator[Hit]:
+    """ECS `stopTimeout` is shorter than the worker's `--timeout`.
+
+    Why: on every deploy or scale-in ECS sends SIGTERM, waits `stopTimeout` (30 s by default,
+    at most 120 s on Fargate) and then SIGKILLs. `queue:work` finishes its current job on SIGTERM,
+    but a job allowed to run longer than the stop timeout is killed mid-run. This concerns
+    workers that receive the signal: the container's main process, or a supervisord program. A
+    worker backgrounded with `&` never receives it and dies at once: that is QUE003.
+    Example: a worker container running `queue:work --timeout=120` with no `stopTimeout`.
+    Fix: set the container's `stopTimeout` above the worker's `--timeout`, or shorten the jobs.
+    Source: AWS ECS ContainerDefinition.stopTimeout; Laravel docs, Queues: Worker Timeouts.
+    """
+    for target, process in _workers(stack):
+        if process.artisan_command() == "horizon" or not (process.main or process.supervised):
+            continue
+        if process.backgrounded:
+            continue
+        timeout = laravel.worker_timeout(process)
+        stop = target.stop_timeout if target.stop_timeout is not None else 30
+        if timeout is not None and timeout > stop:
+            yield Hit(
+                f"queue:work --timeout={timeout} but the container's stopTimeout is {stop}s: deploys kill jobs mid-run",
+                process.location,
+                target.id,
+            )
+
+
+def _role(target: Target) -> str:
+    if any(laravel.is_worker(p) for p in target.processes):
+        return "worker"
+    if any(laravel.is_scheduler(p) for p in target.processes):
+        return "scheduler"
+    return "web"
+
+
+def _is_app(target: Target) -> bool:
+    """The Laravel app's own containers; sidecars (nginx, log routers, agents) are not compared."""
+    return any(p.artisan() is not None for p in target.processes) or target.has("APP_KEY") or target.has("APP_ENV")
+
+
+def _shared_names(target: Target) -> set[str]:
+    names = {v.name for v in target.variables} | {s.name for s in target.secrets}
+    return {n for n in names if n in SHARED_NAMES or n.startswith(SHARED_PREFIXES)}
+
+
+def _fingerprint(target: Target, name: str) -> str | None:
+    """Comparable form of a value: the literal, or the secret's reference; None when unknown."""
+    ref = target.secret(name)
+    if ref is not None:
+        return f"secret:{ref.value_from}" if ref.value_from else None
+    var = target.get(name)
+    if var is None:
+        return "<absent>"
+    return var.value
+
+
+@rule("QUE008", "worker-env-drift", Severity.ERROR, "queue")
+def worker_env_drift(stack: Stack) -> Iterator[Hit]:
+    """The web and worker (or scheduler) targets of one app disagree on shared settings.
+
+    Why: the web tier pushes jobs where its variables say; a worker with another
+    `QUEUE_CONNECTION`, `REDIS_*` or `DB_*` reads another queue or database, and one with another
+    `APP_KEY` cannot decrypt the payloads (`The MAC is invalid.`). Such drift creeps in when
+    worker task definitions are copied and edited by hand.
+    Example: web `REDIS_HOST=cache-a`, worker `REDIS_HOST=cache-b`.
+    Fix: build every container's environment from one shared list (a Terraform local).
+    Source: Laravel docs, Queues (connections); Encryption (APP_KEY).
+    """
+    deployed = [t for t in stack.deployed() if t.processes_known and t.environment_known and _is_app(t)]
+    webs = [t for t in deployed if _role(t) == "web"]
+    for other in (t for t in deployed if _role(t) != "web"):
+        for web in webs:
+            for name in sorted(_shared_names(web) | _shared_names(other)):
+                left, right = _fingerprint(web, name), _fingerprint(other, name)
+                if left is None or right is None or left == right:
+                    continue
+                shown = "is absent from one of them" if "<absent>" in (left, right) else "differs"
+                yield Hit(
+                    f"{name} {shown} between {web.id} (web) and {other.id} ({_role(other)})",
+                    where(other, name),
+                    other.id,
+                    name,
+                )

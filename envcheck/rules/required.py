@@ -110,3 +110,83 @@ def _invalid(req: Requirement, text: str) -> str | None:
     if req.pattern and not re.search(req.pattern, text):
         return f"is not {req.pattern_help or 'in the expected format'}"
     return None
+
+
+def _edit_distance_one(a: str, b: str) -> bool:
+    """One insertion, deletion, substitution or adjacent transposition apart."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _known_names(stack: Stack) -> set[str]:
+    from envcheck.known_names import LARAVEL_NAMES
+
+    names = set(LARAVEL_NAMES) | {r.name for r in stack.requirements} | {v.name for v in stack.profile.variables}
+    names |= {v.name for t in stack.templates for v in t.variables}
+    names |= {read.name for app in stack.apps for reads in app.config_env_reads.values() for read in reads}
+    return names
+
+
+@rule("REQ004", "variable-name-typo", Severity.WARNING, "required")
+def variable_name_typo(stack: Stack) -> Iterator[Hit]:
+    """An unknown variable name is one small edit from a known one.
+
+    Why: the app reads the real name, finds nothing, and silently falls back to its default:
+    `SESSION_DOMIAN=.example.com` leaves SESSION_DOMAIN unset. Known names are Laravel's own, the
+    ones the app's config reads, the profile's and `.env.example`'s.
+    Example: `SESSION_DOMIAN`, `QUEUE_CONECTION`, `REDIS_HSOT`.
+    Fix: correct the name.
+    Source: Damerau–Levenshtein distance 1 against the known names; names that differ only in
+    digits (`X_V2`, `X_V3`) are not typos.
+    """
+    known = _known_names(stack)
+    for target in stack.runnable():
+        present = {v.name for v in target.variables} | {s.name for s in target.secrets}
+        for name in sorted(present - known):
+            if len(name) < 6:
+                continue
+            close = sorted(
+                k
+                for k in known
+                if k not in present and _edit_distance_one(name, k) and re.sub(r"\d", "", k) != re.sub(r"\d", "", name)
+            )
+            if close:
+                yield Hit(
+                    f"{name} is unknown; did you mean {close[0]}? (the app reads {close[0]}, which is unset)",
+                    where(target, name),
+                    target.id,
+                    name,
+                )
+
+
+QUOTED_KEYWORD = re.compile(r"""^(['"])\(?(true|false|null|empty)\)?\1$""", re.IGNORECASE)
+
+
+@rule("REQ005", "quoted-keyword", Severity.WARNING, "required")
+def quoted_keyword(stack: Stack) -> Iterator[Hit]:
+    """An ECS or JSON value is a keyword wrapped in quotes that are part of the value.
+
+    Why: in a task definition every value is already a string; writing `"\\"false\\""` puts the
+    quotes into the variable. `env()` then strips them but only after checking for keywords,
+    so it returns the string `false`, which PHP treats as true: `APP_DEBUG="false"` turns debug
+    on. (In a `.env` file the quotes are removed by the loader, so `.env` values are fine.)
+    Example: `{ name = "APP_DEBUG", value = "\\"false\\"" }` in Terraform.
+    Fix: write the bare keyword: `value = "false"`.
+    Source: laravel/framework Illuminate\\Support\\Env::get (keywords before quote stripping).
+    """
+    for target in stack.deployed():
+        for var in target.variables:
+            if var.value and var.origin == "environment" and QUOTED_KEYWORD.match(var.value.strip()):
+                yield Hit(
+                    f"{var.name} holds a quoted keyword {var.value!r}: env() returns the string, not the keyword",
+                    var.location,
+                    target.id,
+                    var.name,
+                )

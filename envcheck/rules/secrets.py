@@ -144,3 +144,28 @@ def seeders_in_production(stack: Stack) -> Iterator[Hit]:
                 yield Hit(
                     f"`{process.text}` runs on every start of a production container", process.location, target.id
                 )
+
+
+LOCAL_OK_KINDS = {"laravel-app-key", "high-entropy"}
+
+
+@rule("SEC005", "secret-in-dotenv", Severity.WARNING, "secrets")
+def secret_in_dotenv(stack: Stack) -> Iterator[Hit]:
+    """A `.env*` file (not an example) holds what looks like a live secret.
+
+    Why: `.env` files get committed, copied into images (`COPY . .`) and shared in chats; a live
+    token there outlives everyone's memory of it. Matched by value: AWS access keys, Stripe live
+    keys, Replicate, GitHub, GitLab, Slack and OpenAI tokens, private keys. A local APP_KEY is
+    normal and not reported.
+    Example: `REPLICATE_API_TOKEN=r8_…` in `laravel/.env`.
+    Fix: keep it out of the file (a secret manager, or an untracked `.env.local`), add the file to
+    `.gitignore` and `.dockerignore`, and rotate the token.
+    Source: OWASP Secrets Management Cheat Sheet; GitHub secret scanning patterns.
+    """
+    for target in stack.runnable():
+        if target.kind != "local":
+            continue
+        for var in target.variables:
+            kind = detect.secret_value_kind(var.value) if var.value else None
+            if kind and kind not in LOCAL_OK_KINDS:
+                yield Hit(f"{var.name} holds a {kind} ({var.shown}) in a .env file", var.location, target.id, var.name)

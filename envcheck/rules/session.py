@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from envcheck.laravel import env
-from envcheck.model import Severity
+from envcheck.model import Severity, Target
 from envcheck.rules.common import is_ip, is_local_host, url_parts, where
 from envcheck.rules.registry import Hit, rule
 from envcheck.stack import Stack, is_production
@@ -139,6 +139,189 @@ def session_cookie_not_secure(stack: Stack) -> Iterator[Hit]:
         if parts and parts[0] == "https":
             yield Hit(
                 f"{name} is false in production behind https: the cookie may travel over plain http",
+                where(target, name),
+                target.id,
+                name,
+            )
+
+
+SAME_SITE_VALUES = {"lax", "strict", "none"}
+SESSION_DRIVERS = {"file", "cookie", "database", "apc", "memcached", "redis", "dynamodb", "array"}
+LOCAL_DRIVERS = {"file", "array", "apc"}
+
+
+def _secure_cookie(stack: Stack, target: Target) -> bool | None:
+    """Whether the session cookie carries Secure; None when envcheck cannot tell.
+
+    Unset means null in config/session.php: not Secure up to Laravel 11.20. Later versions
+    changed how an unset value is treated, so there (and when the version is unknown) an unset
+    variable gives no answer, rather than a false finding.
+    """
+    secure = env(target, stack.env_name("session.secure", "SESSION_SECURE_COOKIE"))
+    if secure.present:
+        return secure.truthy if secure.known else None
+    version = stack.laravel_version
+    return False if version is not None and version < (11, 21) else None
+
+
+@rule("SES005", "same-site-none-insecure", Severity.ERROR, "session")
+def same_site_none_insecure(stack: Stack) -> Iterator[Hit]:
+    """SESSION_SAME_SITE is `none` and the session cookie is not Secure.
+
+    Why: browsers reject a cookie with `SameSite=None` unless it is also `Secure` (Chrome since
+    80, Firefox and Safari likewise): the session cookie is dropped and every POST answers 419.
+    Example: `SESSION_SAME_SITE=none` with `SESSION_SECURE_COOKIE=false`.
+    Fix: set `SESSION_SECURE_COOKIE=true` (and serve the app over https), or use `lax`.
+    Source: draft-ietf-httpbis-rfc6265bis §5.4.7 (SameSite=None requires Secure); Chromium "SameSite
+    Updates".
+    """
+    name = stack.env_name("session.same_site", "SESSION_SAME_SITE")
+    for target in stack.runnable():
+        same_site = env(target, name)
+        is_none = same_site.known and isinstance(same_site.value, str) and same_site.value.lower() == "none"
+        if is_none and _secure_cookie(stack, target) is False:
+            yield Hit(
+                f"{name}=none without a Secure cookie: browsers reject the session cookie",
+                where(target, name),
+                target.id,
+                name,
+            )
+
+
+@rule("SES006", "same-site-invalid", Severity.ERROR, "session")
+def same_site_invalid(stack: Stack) -> Iterator[Hit]:
+    """SESSION_SAME_SITE is not lax, strict, none or null.
+
+    Why: Symfony's Cookie (which Laravel uses) accepts only those values, case-insensitively,
+    and throws InvalidArgumentException for anything else: every response that sets the
+    session cookie fails with a 500.
+    Example: `SESSION_SAME_SITE=Relaxed`; `SESSION_SAME_SITE=off`.
+    Fix: `lax` (Laravel's default), `strict`, or `none` with a Secure cookie.
+    Source: symfony/http-foundation Cookie::withSameSite; Laravel config/session.php.
+    """
+    name = stack.env_name("session.same_site", "SESSION_SAME_SITE")
+    for target in stack.runnable():
+        same_site = env(target, name)
+        value = same_site.value
+        if same_site.known and isinstance(value, str) and value and value.lower() not in SAME_SITE_VALUES:
+            yield Hit(
+                f"{name}={value!r} is not lax, strict, none or null: Laravel throws on every response",
+                where(target, name),
+                target.id,
+                name,
+            )
+
+
+def _session_driver(stack: Stack, target: Target) -> tuple[str | None, bool, str]:
+    """(driver, set explicitly?, variable). The default is the app's config default, else by version."""
+    name = stack.env_name("session.driver", "SESSION_DRIVER")
+    value = env(target, name)
+    if value.present:
+        return (value.value if value.known and isinstance(value.value, str) else None), True, name
+    default = stack.config_default("session.driver")
+    if default is None and stack.laravel_major is not None:
+        default = "database" if stack.laravel_major >= 11 else "file"
+    return default, False, name
+
+
+@rule("SES008", "session-store-not-shared", Severity.ERROR, "session")
+def session_store_not_shared(stack: Stack) -> Iterator[Hit]:
+    """Sessions live inside each task while the service runs several.
+
+    Why: with the `file`, `array` or `apc` driver each replica keeps its own sessions; the load
+    balancer sends the next request to another task, which does not know the user: login loops
+    and 419s that come and go. Unset means `file` before Laravel 11 and `database` from 11 on.
+    Example: `desired_count = 2` and `SESSION_DRIVER=file` (or unset on Laravel 10).
+    Fix: `SESSION_DRIVER=redis` or `database` (a store all tasks share), or `cookie`.
+    Source: Laravel docs, HTTP Session: Configuration.
+    """
+    for target in stack.deployed():
+        if target.replicas is None or target.replicas < 2:
+            continue
+        driver, explicit, name = _session_driver(stack, target)
+        if driver in LOCAL_DRIVERS:
+            how = f"{name}={driver}" if explicit else f"the default session driver ({driver})"
+            yield Hit(
+                f"{how} keeps sessions inside each of {target.replicas} replicas: users bounce to login",
+                where(target, name),
+                target.id,
+                name,
+            )
+
+
+@rule("SES009", "session-driver-invalid", Severity.ERROR, "session")
+def session_driver_invalid(stack: Stack) -> Iterator[Hit]:
+    """SESSION_DRIVER is empty, null or not a driver Laravel knows.
+
+    Why: the session manager throws `Driver [] not supported.` (or `Driver [x] not supported.`)
+    on the first request that starts a session: every page fails with a 500.
+    Example: `SESSION_DRIVER=` ; `SESSION_DRIVER=reddis`.
+    Fix: one of file, cookie, database, apc, memcached, redis, dynamodb, array. A driver added
+    with `Session::extend()` is fine: ignore this rule for it.
+    Source: laravel/framework Illuminate\\Support\\Manager::createDriver; SessionManager.
+    """
+    name = stack.env_name("session.driver", "SESSION_DRIVER")
+    for target in stack.runnable():
+        value = env(target, name)
+        if not (value.present and value.known):
+            continue
+        driver = value.value
+        if driver is None or driver == "" or (isinstance(driver, str) and driver not in SESSION_DRIVERS):
+            shown = "null" if driver is None else repr(driver)
+            yield Hit(
+                f"{name}={shown} is not a session driver: `Driver [...] not supported`",
+                where(target, name),
+                target.id,
+                name,
+            )
+
+
+@rule("SES010", "session-cookie-name-invalid", Severity.ERROR, "session")
+def session_cookie_name_invalid(stack: Stack) -> Iterator[Hit]:
+    """The session cookie name has a `.`, a space or a `[`.
+
+    Why: PHP rewrites `.` and spaces in incoming cookie names to `_` (and `[` starts an array), so
+    the cookie the browser sends back is not the one Laravel looks for: no session, 419 on every
+    POST. The name Laravel derives from APP_NAME is slugged and safe; an explicit SESSION_COOKIE
+    is used as written.
+    Example: `SESSION_COOKIE=my.app_session`.
+    Fix: letters, digits, `_` and `-` only: `SESSION_COOKIE=my_app_session`.
+    Source: PHP manual, Variables From External Sources (dots in incoming variable names).
+    """
+    name = stack.env_name("session.cookie", "SESSION_COOKIE")
+    for target in stack.runnable():
+        value = env(target, name)
+        text = value.value if value.known else None
+        if isinstance(text, str) and any(c in text for c in ". ["):
+            yield Hit(
+                f"{name}={text!r}: PHP renames the cookie on the way back, so the session is lost",
+                where(target, name),
+                target.id,
+                name,
+            )
+
+
+@rule("SES011", "session-lifetime-invalid", Severity.ERROR, "session")
+def session_lifetime_invalid(stack: Stack) -> Iterator[Hit]:
+    """SESSION_LIFETIME is empty, not a number, or 0.
+
+    Why: the lifetime is minutes added to now for the cookie and the store; an empty or
+    non-numeric value is a TypeError in PHP 8 on every request, and 0 expires every session at
+    once (users are logged out on their next click).
+    Example: `SESSION_LIFETIME=` ; `SESSION_LIFETIME=2h`; `SESSION_LIFETIME=0`.
+    Fix: a positive number of minutes (Laravel's default is 120).
+    Source: Laravel config/session.php (`lifetime`); Illuminate\\Session\\Middleware\\StartSession.
+    """
+    name = stack.env_name("session.lifetime", "SESSION_LIFETIME")
+    for target in stack.runnable():
+        value = env(target, name)
+        if not (value.present and value.known):
+            continue
+        text = value.value if isinstance(value.value, str) else None
+        if text is None or not text.strip().isdigit() or int(text) == 0:
+            var = target.get(name)
+            yield Hit(
+                f"{name}={var.shown if var else '?'!r} is not a positive number of minutes",
                 where(target, name),
                 target.id,
                 name,
