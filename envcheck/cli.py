@@ -50,7 +50,31 @@ def _fail(message: str) -> None:
 
 
 def _codes(values: list[str] | None) -> list[str]:
-    return [c.strip() for v in values or [] for c in v.split(",") if c.strip()]
+    from envcheck.config import rule_code
+
+    try:
+        return [rule_code(c) for v in values or [] for c in v.split(",") if c.strip()]
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _overrides(
+    profile: str | None,
+    select: list[str] | None,
+    ignore: list[str] | None,
+    fail_on: str | None,
+    max_bytes: int | None,
+    exclude: list[str] | None,
+) -> dict[str, object]:
+    """Command-line values by config field name; None or empty where not given."""
+    return {
+        "profile": profile,
+        "select": _codes(select),
+        "ignore": _codes(ignore),
+        "fail_on": fail_on,
+        "max_bytes": max_bytes,
+        "exclude": list(exclude or []),
+    }
 
 
 @app.command()
@@ -70,12 +94,15 @@ def scan(
         Optional[Path], typer.Option("--config", help="Config file (default: found at the root).")
     ] = None,
     max_bytes: Annotated[Optional[int], typer.Option("--max-bytes", help="Skip files larger than this.")] = None,
+    exclude: Annotated[
+        Optional[list[str]], typer.Option("--exclude", help="Never scan paths matching this glob (repeatable).")
+    ] = None,
 ) -> None:
     """Scan files and directories and report configuration mistakes."""
     from envcheck.config import find_config
-    from envcheck.engine import ScanOptions
+    from envcheck.effective import fail_on as effective_fail_on
+    from envcheck.effective import scan_options
     from envcheck.engine import scan as run_scan
-    from envcheck.profile import load_profile
 
     targets = paths or [Path(".")]
     try:
@@ -86,16 +113,11 @@ def scan(
             raise UsageError(f"unknown format {output_format!r}: choose from {', '.join(FORMATS)}")
         root = targets[0] if targets[0].is_dir() else targets[0].parent
         cfg = find_config(root, config)
-        threshold = fail_on or cfg.fail_on
+        overrides = _overrides(profile, select, ignore, fail_on, max_bytes, exclude)
+        threshold = effective_fail_on(cfg, overrides)
         if threshold not in FAIL_RANK:
             raise UsageError(f"--fail-on {threshold!r}: choose from {', '.join(FAIL_RANK)}")
-        chosen = load_profile(profile or cfg.profile or "laravel")
-        options = ScanOptions(
-            profile=chosen,
-            select=_codes(select) or cfg.select,
-            ignore=_codes(ignore) + cfg.ignore,
-            max_bytes=max_bytes or cfg.max_bytes,
-        )
+        options = scan_options(cfg, overrides)
         result = run_scan(targets, options)
     except UsageError as exc:
         _fail(str(exc))
@@ -127,14 +149,64 @@ def _emit(result: object, output_format: str, output: Path | None) -> None:
         render_text(result, Console(highlight=False))
 
 
+@app.command("config")
+def show_config(
+    path: Annotated[Path, typer.Argument(help="Where the scan would start (default: .).")] = Path("."),
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    config: Annotated[Optional[Path], typer.Option("--config", help="Config file (default: found upwards).")] = None,
+    profile: Annotated[Optional[str], typer.Option("--profile", help="Stack profile.")] = None,
+    select: Annotated[Optional[list[str]], typer.Option("--select", help="Only these codes or prefixes.")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="Skip these codes or prefixes.")] = None,
+    fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="error, warning, info or never.")] = None,
+    max_bytes: Annotated[Optional[int], typer.Option("--max-bytes", help="Skip files larger than this.")] = None,
+    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Never scan this glob.")] = None,
+) -> None:
+    """Show the effective configuration and where each value came from (default, file, command line)."""
+    from envcheck.config import find_config
+    from envcheck.effective import resolve
+    from envcheck.fs import display_path
+
+    try:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or directory")
+        cfg = find_config(path if path.is_dir() else path.parent, config)
+        settings = resolve(cfg, _overrides(profile, select, ignore, fail_on, max_bytes, exclude))
+    except UsageError as exc:
+        _fail(str(exc))
+        return
+    rows = [(s.key, s.value, s.origin) for s in settings.values()]
+    if output_format == "json":
+        data = {"config": cfg.source, "settings": {k: {"value": v, "origin": o} for k, v, o in rows}}
+        sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+        return
+    if output_format != "text":
+        _fail(f"unknown format {output_format!r}: choose from text, json")
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    where = display_path(Path(cfg.source)) if cfg.source else "(none found: defaults)"
+    console.print(f"config file: {where}", markup=False)
+    table = Table(show_edge=False, pad_edge=False, box=None)
+    for column in ("key", "value", "from"):
+        table.add_column(column, overflow="fold")
+    for key, value, origin in rows:
+        table.add_row(key, json.dumps(value, default=str), origin)
+    console.print(table)
+
+
 @app.command("rules")
 def list_rules(
-    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text, json or markdown.")] = "text",
 ) -> None:
-    """List every rule with its code, name, severity and summary."""
+    """List every rule with its code, name, severity and summary (markdown: the full docs)."""
     from envcheck.rules.registry import all_rules
 
     rules = all_rules()
+    if output_format == "markdown":
+        from envcheck.docs import render_markdown
+
+        sys.stdout.write(render_markdown(rules))
+        return
     if output_format == "json":
         data = [
             {"code": r.code, "name": r.name, "severity": r.severity.value, "family": r.family, "summary": r.summary}
@@ -143,7 +215,7 @@ def list_rules(
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
         return
     if output_format != "text":
-        _fail(f"unknown format {output_format!r}: choose from text, json")
+        _fail(f"unknown format {output_format!r}: choose from text, json, markdown")
     from rich.table import Table
 
     table = Table(show_edge=False, pad_edge=False, box=None)
@@ -166,9 +238,14 @@ def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. SES002."
         return
     console = Console(highlight=False)
     console.print(f"[bold]{rule.code}[/bold] {rule.name} ({rule.severity.value}, {rule.family})", markup=True)
-    for section, body in rule.sections().items():
+    from envcheck.docs import source_links
+
+    sections = rule.sections()
+    for section, body in sections.items():
         console.print(f"\n[bold]{section}[/bold]", markup=True)
         console.print(body, markup=False)
+    for label, url in source_links(sections.get("Source", "")):
+        console.print(f"  {label}: {url}", markup=False)
 
 
 def main() -> None:

@@ -1,7 +1,8 @@
 """Walk the given paths once and sort each file into the kind of source that reads it.
 
 Classification is by name first, then by a cheap look at the text; nothing is parsed here.
-Links are followed only while they stay inside the scanned roots.
+Links are followed only while they stay inside the scanned roots. The config's `exclude`
+globs prune the walk; a path given on the command line is always scanned.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from envcheck.fs import ScanContext
+from envcheck.globs import first_match
 
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "vendor", ".terraform", ".venv", "venv", "__pycache__"}
 LARAVEL_FILES = {"artisan", "composer.json", "composer.lock"}
@@ -78,12 +80,13 @@ def discover(paths: list[Path], ctx: ScanContext) -> Discovered:
         if start.is_file() or (start.is_symlink() and not start.is_dir()):
             _add(start, found, seen, ctx)
             continue
+        exclude = [g for g in ctx.exclude if not g.match(start)]  # a path asked for by name is scanned
         for dirpath, dirnames, filenames in os.walk(start, followlinks=False):
             here = Path(dirpath)
             kept = []
             for d in sorted(dirnames):
                 sub = here / d
-                if d in SKIP_DIRS:
+                if d in SKIP_DIRS or first_match(sub, exclude):
                     continue
                 if sub.is_symlink():
                     _check_dir_link(sub, ctx)
@@ -91,7 +94,8 @@ def discover(paths: list[Path], ctx: ScanContext) -> Discovered:
                 kept.append(d)
             dirnames[:] = kept
             for name in sorted(filenames):
-                _add(here / name, found, seen, ctx)
+                if not first_match(here / name, exclude):
+                    _add(here / name, found, seen, ctx)
     for kind in found.by_kind:
         found.by_kind[kind].sort()
     return found

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from envcheck.discover import Discovered, discover
 from envcheck.fs import ScanContext
+from envcheck.globs import Glob
 from envcheck.model import Finding, Requirement, Target
+from envcheck.policy import apply_policy
 from envcheck.profile import Profile
 from envcheck.rules.registry import all_rules
 from envcheck.sources.scripts import ProcessIndex
@@ -24,6 +26,9 @@ class ScanOptions:
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     max_bytes: int = 5 * 1024 * 1024
+    severity: dict[str, str] = field(default_factory=dict)  # code or prefix -> severity (config)
+    per_path_ignores: list[tuple[Glob, list[str]]] = field(default_factory=list)  # (config)
+    exclude: list[Glob] = field(default_factory=list)  # never walked into (config, --exclude)
 
 
 @dataclass
@@ -33,7 +38,8 @@ class ScanResult:
     context: ScanContext | None = None  # what was read (texts cached by path), for suppressions and baselines
 
     def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
+        """Findings of `severity` that count: suppressed ones are shown, never counted."""
+        return sum(1 for f in self.findings if f.severity == severity and not f.suppressed)
 
 
 def scan(paths: list[Path], options: ScanOptions, live_docs: list[TaskDefinitionDoc] | None = None) -> ScanResult:
@@ -41,7 +47,7 @@ def scan(paths: list[Path], options: ScanOptions, live_docs: list[TaskDefinition
     targets, and `paths` (the project directory) only contributes start scripts, the Laravel
     app and the `.env.example` contract."""
     roots = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
-    ctx = ScanContext(roots=roots, max_bytes=options.max_bytes)
+    ctx = ScanContext(roots=roots, max_bytes=options.max_bytes, exclude=options.exclude)
     stack = build_stack(paths, ctx, options.profile, live_docs)
     findings = run_rules(stack, ctx.findings, options)
     return ScanResult(findings=findings, stack=stack, context=ctx)
@@ -170,6 +176,7 @@ def run_rules(stack: Stack, source_findings: list[Finding], options: ScanOptions
     for rule in all_rules():
         findings.extend(rule.run(stack))
     kept = [f.with_fingerprint() for f in findings if selected(f.code, options.select, options.ignore)]
+    kept = apply_policy(kept, options)
     unique = {f.fingerprint + str(f.location): f for f in kept}
     return sorted(unique.values(), key=sort_key)
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from envcheck.globs import Glob
 from envcheck.model import Finding, Location
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -30,7 +32,13 @@ class ScanContext:
     roots: list[Path]
     max_bytes: int = DEFAULT_MAX_BYTES
     findings: list[Finding] = field(default_factory=list)
+    exclude: list[Glob] = field(default_factory=list)  # config `exclude`: discovery never walks into these
+    on_read: Callable[[Path], None] | None = None  # progress: called once per file read
     _texts: dict[Path, str | None] = field(default_factory=dict)
+
+    def texts(self) -> dict[Path, str]:
+        """Every text read so far, by absolute path (suppressions are found in these)."""
+        return {path: text for path, text in self._texts.items() if text is not None}
 
     def inside(self, path: Path) -> bool:
         """True when `path`, with every link resolved, lies under one of the roots."""
@@ -61,6 +69,8 @@ class ScanContext:
             return self._texts[key]
         text = self._read(path)
         self._texts[key] = text
+        if self.on_read is not None:
+            self.on_read(path)
         return text
 
     def _read(self, path: Path) -> str | None:
