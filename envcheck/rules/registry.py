@@ -57,7 +57,7 @@ class Rule:
                 out[current] = rest.strip()
             elif current and line:
                 out[current] = f"{out[current]} {line}".strip()
-        return {k: v[:1].upper() + v[1:] for k, v in out.items()}
+        return {k: v if k == "Source" else v[:1].upper() + v[1:] for k, v in out.items()}
 
     def run(self, stack: Stack) -> Iterator[Finding]:
         if self.check is None:

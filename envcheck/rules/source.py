@@ -16,6 +16,7 @@ documented(
     Example: `file("../../etc/passwd")` in a task definition; a `.env` that is a link to `/etc/shadow`.
     Fix: keep deploy configuration inside the repository, as text; raise the cap with `--max-bytes`
     only for files that really are configuration.
+    Source: Terraform docs, file function (paths are read as given, so envcheck confines them).
     """,
 )
 
@@ -30,6 +31,7 @@ documented(
     either way its variables went unchecked.
     Example: a task-definition JSON with a trailing comma; an HCL block with a missing brace.
     Fix: run `terraform validate` or a JSON linter on the file and correct the syntax at the line given.
+    Source: Terraform docs, Configuration Syntax; RFC 8259 (JSON).
     """,
 )
 
@@ -46,5 +48,6 @@ documented(
     Example: `value = var.api_token` where `api_token` has no default and no tfvars sets it.
     Fix: nothing to fix when the value really is decided at apply time; give the variable a default
     or a `*.tfvars` entry when you want envcheck to check it.
+    Source: Terraform docs, Input Variables (assigning values, tfvars).
     """,
 )
