@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
+from envcheck.fs import display_path
 from envcheck.laravel import env
-from envcheck.model import Requirement, Severity
+from envcheck.model import Location, Requirement, Severity, Target
 from envcheck.rules.common import url_parts, where
 from envcheck.rules.registry import Hit, rule
 from envcheck.stack import Stack
+
+if TYPE_CHECKING:
+    from envcheck.sources.laravel import EnvRead
 
 SOURCES = {"profile": "the stack profile", "config": "the app's config", "example": ".env.example"}
 
@@ -17,9 +22,49 @@ SOURCES = {"profile": "the stack profile", "config": "the app's config", "exampl
 def _who(stack: Stack, req: Requirement) -> str:
     if req.source == "profile":
         return f"the {stack.profile.name} profile"
-    if req.source == "example" and req.location:
-        return str(req.location.path)
+    if req.source in {"example", "config"} and req.location:
+        return str(req.location)
     return SOURCES[req.source]
+
+
+# Per driver, the config fields without which the active connection cannot work at all.
+# A no-default env() alone does not make a variable required (AWS keys come from the task role,
+# URLs are optional); these fields do, once the connection using them is the active one.
+ACTIVE_FIELDS = {
+    "filesystems": ("filesystems.default", "FILESYSTEM_DISK", "filesystems.disks", {"bucket", "region"}),
+    "database": ("database.default", "DB_CONNECTION", "database.connections", {"host", "database", "username"}),
+    "mail": ("mail.default", "MAIL_MAILER", "mail.mailers", {"host"}),
+}
+
+
+def config_requirements(stack: Stack, target: Target) -> list[Requirement]:
+    """What the app's own config needs in this target: `Env::getOrFail` reads, and the
+    no-default reads behind the active disk, database connection and mailer."""
+    out: list[Requirement] = []
+    for app in stack.apps:
+        for reads in app.config_env_reads.values():
+            out += [Requirement(name=r.name, source="config", location=_read_location(r)) for r in reads if r.required]
+        for default_key, variable, prefix, fields in ACTIVE_FIELDS.values():
+            active = _active(stack, target, default_key, variable)
+            if active is None:
+                continue
+            for key, cfg in app.config_keys.items():
+                head, _, field = key.rpartition(".")
+                if head == f"{prefix}.{active}" and field in fields and cfg.direct and cfg.default is None:
+                    out.append(Requirement(name=cfg.env, source="config", location=cfg.location))
+    return out
+
+
+def _read_location(read: EnvRead) -> Location | None:
+    return Location(path=display_path(read.path), line=read.line) if read.path else None
+
+
+def _active(stack: Stack, target: Target, default_key: str, variable: str) -> str | None:
+    """The connection name in use: the target's variable, else the config's literal default."""
+    value = env(target, stack.env_name(default_key, variable))
+    if value.present:
+        return value.value if value.known and isinstance(value.value, str) and value.value else None
+    return stack.config_default(default_key)
 
 
 @rule("REQ001", "required-variable-missing", Severity.ERROR, "required")
@@ -29,8 +74,10 @@ def required_variable_missing(stack: Stack) -> Iterator[Hit]:
     Why: `env()` returns null for an absent variable, and code that needs a value fails at first
     use, in production: `Cannot assign null to property StableDiffusionService::$drawModelVersion`
     was the incident's six missing `REPLICATE_*`. Requirements come from the stack profile, from
-    config reads that fail without a value, and from `.env.example` (a warning when only the
-    example asks: it is a contract, but a loose one).
+    config reads that fail without a value (`Env::getOrFail`, and the no-default reads behind the
+    active disk, database connection and mailer, such as the s3 disk's `AWS_BUCKET`), and from
+    `.env.example` (a warning when only the example asks: it is a contract, but a loose one). A
+    no-default `env()` alone does not make a variable required.
     Example: the profile requires `REPLICATE_MODEL_VERSION`; the task definition does not set it.
     Fix: add the variable to the container's `environment`, or to `secrets` when it is one.
     Source: Laravel docs, Configuration: Environment Configuration.
@@ -38,15 +85,20 @@ def required_variable_missing(stack: Stack) -> Iterator[Hit]:
     for target in stack.deployed():
         if not target.environment_known:
             continue
-        for req in stack.requirements:
-            if not target.has(req.name):
-                yield Hit(
-                    f"{req.name} is required by {_who(stack, req)} but absent from {target.id}",
-                    target.location,
-                    target.id,
-                    req.name,
-                    Severity.WARNING if req.source == "example" else None,
-                )
+        seen: set[str] = set()
+        profile = [r for r in stack.requirements if r.source == "profile"]
+        example = [r for r in stack.requirements if r.source == "example"]
+        for req in [*profile, *config_requirements(stack, target), *example]:
+            if req.name in seen or target.has(req.name):
+                continue
+            seen.add(req.name)
+            yield Hit(
+                f"{req.name} is required by {_who(stack, req)} but absent from {target.id}",
+                target.location,
+                target.id,
+                req.name,
+                Severity.WARNING if req.source == "example" else None,
+            )
 
 
 @rule("REQ002", "required-variable-empty", Severity.ERROR, "required")
