@@ -67,6 +67,15 @@ class Stack:
         connection, explicit = queue_connection(target, self.laravel_major, name, self.config_default("queue.default"))
         return connection, explicit, name
 
+    def default_note(self, key: str) -> str:
+        """Where an unset variable's default comes from, for messages: the app's config, or the
+        framework version envcheck assumed."""
+        if self.config_default(key) is not None:
+            return "the default in the app's config"
+        if self.laravel_major is not None:
+            return f"the default of Laravel {self.laravel_major}"
+        return "the framework default"
+
     def deployed(self) -> list[Target]:
         return [t for t in self.targets if t.kind == "deployed"]
 

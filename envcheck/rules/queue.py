@@ -42,7 +42,7 @@ def queue_worker_missing(stack: Stack) -> Iterator[Hit]:
     for target in stack.deployed():
         connection, explicit, name = stack.queue_connection(target)
         if connection in laravel.ASYNC_DRIVERS:
-            how = f"{name}={connection}" if explicit else f"the default queue connection ({connection})"
+            how = f"{name}={connection}" if explicit else f"{connection} ({stack.default_note('queue.default')}; {name} is unset)"
             yield Hit(
                 f"{how} but no deployed process runs queue:work, queue:listen or horizon: jobs are never processed",
                 where(target, name),
