@@ -42,7 +42,11 @@ def queue_worker_missing(stack: Stack) -> Iterator[Hit]:
     for target in stack.deployed():
         connection, explicit, name = stack.queue_connection(target)
         if connection in laravel.ASYNC_DRIVERS:
-            how = f"{name}={connection}" if explicit else f"{connection} ({stack.default_note('queue.default')}; {name} is unset)"
+            how = (
+                f"{name}={connection}"
+                if explicit
+                else f"{connection} ({stack.default_note('queue.default')}; {name} is unset)"
+            )
             yield Hit(
                 f"{how} but no deployed process runs queue:work, queue:listen or horizon: jobs are never processed",
                 where(target, name),
@@ -86,7 +90,8 @@ def worker_timeout_exceeds_retry_after(stack: Stack) -> Iterator[Hit]:
     charges, two emails). Laravel's docs: `--timeout` should always be at least several seconds
     shorter than `retry_after`. The defaults are `--timeout=60` and `retry_after` 90 for redis,
     database and beanstalkd; for sqs the queue's visibility timeout (30 s by default) plays
-    that role. envcheck wants at least 5 seconds of margin.
+    that role. A Horizon supervisor's `timeout` in config/horizon.php counts as the worker's
+    `--timeout`. envcheck wants at least 5 seconds of margin.
     Example: `php artisan queue:work redis --timeout=300` with redis' `retry_after` of 90.
     Fix: lower `--timeout` below `retry_after`, or raise `retry_after` in config/queue.php
     (`REDIS_QUEUE_RETRY_AFTER` on Laravel 11+) above the longest job.
@@ -94,6 +99,7 @@ def worker_timeout_exceeds_retry_after(stack: Stack) -> Iterator[Hit]:
     """
     for target, process in _workers(stack):
         if process.artisan_command() == "horizon":
+            yield from _horizon_timeouts(stack, target)
             continue
         timeout = laravel.worker_timeout(process)
         connection = laravel.worker_connection(process) or stack.queue_connection(target)[0]
@@ -110,6 +116,23 @@ def worker_timeout_exceeds_retry_after(stack: Stack) -> Iterator[Hit]:
                 process.location,
                 target.id,
             )
+
+
+def _horizon_timeouts(stack: Stack, target: Target) -> Iterator[Hit]:
+    """Horizon's supervisors run workers with the `timeout` of config/horizon.php, on redis."""
+    limit = _retry_after(stack, target, "redis")
+    if limit is None:
+        return
+    retry_after, origin = limit
+    for app in stack.apps:
+        for timeout in app.horizon_timeouts:
+            if timeout.seconds + RETRY_MARGIN > retry_after:
+                yield Hit(
+                    f"a Horizon supervisor's timeout={timeout.seconds} is not below retry_after={retry_after} "
+                    f"({origin}) on redis: a long job is handed to a second worker and runs twice",
+                    timeout.location,
+                    target.id,
+                )
 
 
 @rule("QUE003", "worker-unsupervised", Severity.WARNING, "queue")

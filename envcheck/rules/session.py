@@ -240,7 +240,11 @@ def session_store_not_shared(stack: Stack) -> Iterator[Hit]:
             continue
         driver, explicit, name = _session_driver(stack, target)
         if driver in LOCAL_DRIVERS:
-            how = f"{name}={driver}" if explicit else f"{driver} ({stack.default_note('session.driver')}; {name} is unset)"
+            how = (
+                f"{name}={driver}"
+                if explicit
+                else f"{driver} ({stack.default_note('session.driver')}; {name} is unset)"
+            )
             yield Hit(
                 f"{how} keeps sessions inside each of {target.replicas} replicas: users bounce to login",
                 where(target, name),

@@ -447,6 +447,7 @@ class LaravelApp:
     session_keys: dict[str, ConfigKey] = field(default_factory=dict)  # "domain" -> SESSION_DOMAIN read
     queue_default: ConfigKey | None = None
     queue_retry_after: dict[str, RetryAfter] = field(default_factory=dict)
+    horizon_timeouts: list[HorizonTimeout] = field(default_factory=list)  # each supervisor's literal `timeout`
     config_files: dict[str, Path] = field(default_factory=dict)  # stem -> path
     schedule_files: list[Path] = field(default_factory=list)  # Kernel/bootstrap/routes files read
 
@@ -508,6 +509,14 @@ def env_reads(php: PhpFile, path: Path | None = None) -> list[EnvRead]:
 
 
 # --------------------------------------------------------------------------- config arrays
+
+
+@dataclass(frozen=True)
+class HorizonTimeout:
+    """A Horizon supervisor's `timeout`: Horizon's workers run with it, like `queue:work --timeout`."""
+
+    seconds: int
+    location: Location
 
 
 @dataclass
@@ -613,6 +622,20 @@ def _retry_value(php: PhpFile, entry: _Entry, path: Path, driver: str | None) ->
         return RetryAfter(None, None, None, entry.line, path, text, driver)
     default = int(read.default_value) if read.default_value and _is_int(read.default_value) else None
     return RetryAfter(None, read.env, default, entry.line, path, text, driver)
+
+
+def _horizon_timeouts(php: PhpFile, entries: list[_Entry], path: Path) -> list[HorizonTimeout]:
+    """Literal `timeout` of each supervisor in config/horizon.php (`defaults` and `environments`)."""
+    out: list[HorizonTimeout] = []
+    for entry in entries:
+        if entry.children is not None:
+            out += _horizon_timeouts(php, entry.children, path)
+        elif entry.key == "timeout":
+            start, end = entry.value
+            literal = _literal_value(php, php.strip_casts(start, end), end)
+            if literal is not None and _is_int(literal):
+                out.append(HorizonTimeout(int(literal), Location(path=display_path(path), line=entry.line)))
+    return out
 
 
 def _is_int(text: str) -> bool:
@@ -960,3 +983,5 @@ def _read_config(app: LaravelApp, php: PhpFile, path: Path) -> None:
     elif stem == "queue":
         app.queue_default = keys.get("queue.default")
         app.queue_retry_after = _retry_after(php, entries, path)
+    elif stem == "horizon":
+        app.horizon_timeouts = _horizon_timeouts(php, entries, path)

@@ -1,0 +1,44 @@
+"""QUE002 beyond `queue:work --timeout`: Horizon's supervisor timeout counts too."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import scan_json
+
+HORIZON = """<?php
+return [
+    'defaults' => [
+        'supervisor-1' => ['connection' => 'redis', 'queue' => ['default'], 'timeout' => {timeout}],
+    ],
+    'environments' => ['production' => ['supervisor-1' => ['maxProcesses' => 10]]],
+];
+"""
+
+
+def _app(root: Path, timeout: int) -> None:
+    (root / "config").mkdir(parents=True)
+    (root / "artisan").write_text("#!/usr/bin/env php\n<?php\n")
+    (root / "composer.json").write_text(json.dumps({"require": {"laravel/framework": "^10.0"}}))
+    (root / "config" / "horizon.php").write_text(HORIZON.replace("{timeout}", str(timeout)))
+    container = {
+        "name": "horizon",
+        "image": "app:1",
+        "command": ["php", "artisan", "horizon"],
+        "environment": [{"name": "QUEUE_CONNECTION", "value": "redis"}],
+    }
+    (root / "taskdef.json").write_text(json.dumps({"family": "app", "containerDefinitions": [container]}))
+
+
+def test_horizon_timeout_above_retry_after(tmp_path: Path) -> None:
+    _app(tmp_path, 120)
+    _, report = scan_json(str(tmp_path))
+    hits = [f for f in report["findings"] if f["code"] == "QUE002"]
+    assert len(hits) == 1 and "timeout=120" in hits[0]["message"] and hits[0]["path"].endswith("horizon.php")
+
+
+def test_horizon_timeout_below_retry_after(tmp_path: Path) -> None:
+    _app(tmp_path, 60)
+    _, report = scan_json(str(tmp_path))
+    assert not [f for f in report["findings"] if f["code"] == "QUE002"]
