@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -26,7 +27,7 @@ app = typer.Typer(
 )
 
 FAIL_RANK = {"error": 3, "warning": 2, "info": 1, "never": 99}
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
 
 
 def _version(value: bool) -> None:
@@ -80,10 +81,26 @@ def _overrides(
 @app.command()
 def scan(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or directories to scan (default: .).")] = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="text, json, sarif, junit, github or markdown.")
+    ] = "text",
+    output: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--output",
+            "-o",
+            help="FILE: write the --format report there instead of stdout; FORMAT=FILE: also write that format"
+            " (repeatable, e.g. -o sarif=envcheck.sarif -o markdown=summary.md).",
+        ),
+    ] = None,
     fail_on: Annotated[
         Optional[str], typer.Option("--fail-on", help="error, warning, info or never (default: error).")
+    ] = None,
+    baseline: Annotated[
+        Optional[Path], typer.Option("--baseline", help="Findings recorded in this file pass: only new ones fail.")
+    ] = None,
+    write_baseline: Annotated[
+        Optional[Path], typer.Option("--write-baseline", help="Record every current finding in this file (exit 0).")
     ] = None,
     select: Annotated[Optional[list[str]], typer.Option("--select", help="Only these codes or prefixes.")] = None,
     ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="Skip these codes or prefixes.")] = None,
@@ -103,6 +120,7 @@ def scan(
     from envcheck.effective import fail_on as effective_fail_on
     from envcheck.effective import scan_options
     from envcheck.engine import scan as run_scan
+    from envcheck.progress import progress, wanted
 
     targets = paths or [Path(".")]
     try:
@@ -111,6 +129,7 @@ def scan(
                 raise UsageError(f"{p}: no such file or directory")
         if output_format not in FORMATS:
             raise UsageError(f"unknown format {output_format!r}: choose from {', '.join(FORMATS)}")
+        stdout_format, files = _outputs(output or [], output_format)
         root = targets[0] if targets[0].is_dir() else targets[0].parent
         cfg = find_config(root, config)
         overrides = _overrides(profile, select, ignore, fail_on, max_bytes, exclude)
@@ -118,35 +137,91 @@ def scan(
         if threshold not in FAIL_RANK:
             raise UsageError(f"--fail-on {threshold!r}: choose from {', '.join(FAIL_RANK)}")
         options = scan_options(cfg, overrides)
-        result = run_scan(targets, options)
+        accepted = _load_baseline(baseline)
+        with progress(wanted(stdout_format)) as on_read:
+            options.on_read = on_read
+            result = run_scan(targets, options)
+        if accepted is not None:
+            from envcheck.baseline import apply_baseline
+
+            result.findings = apply_baseline(result.findings, accepted)
+        if write_baseline is not None:
+            from envcheck.baseline import write_baseline as record
+
+            recorded = record(write_baseline, result.findings)
+            typer.echo(f"envcheck: {recorded} finding(s) recorded in {write_baseline}", err=True)
+        _write_reports(result, stdout_format, files, threshold, cfg.docs_url)
     except UsageError as exc:
         _fail(str(exc))
         return
-    _emit(result, output_format, output)
-    worst = max((f.severity.rank for f in result.findings), default=0)
-    raise typer.Exit(1 if worst >= FAIL_RANK[threshold] else 0)
+    if write_baseline is not None:
+        raise typer.Exit(0)
+    raise typer.Exit(_exit_code(result, threshold))
 
 
-def _emit(result: object, output_format: str, output: Path | None) -> None:
+def _exit_code(result: object, threshold: str) -> int:
+    """1 when a finding that is not suppressed is at or above `threshold`, else 0."""
     from envcheck.engine import ScanResult
 
     assert isinstance(result, ScanResult)
-    if output_format == "json":
-        from envcheck.report.json import render_json
+    worst = max((f.severity.rank for f in result.findings if not f.suppressed), default=0)
+    return 1 if worst >= FAIL_RANK[threshold] else 0
 
-        text = render_json(result)
-        if output:
-            output.write_text(text + "\n", encoding="utf-8")
+
+def _outputs(values: list[str], default_format: str) -> tuple[str | None, list[tuple[str, Path]]]:
+    """The format printed on stdout (None once `-o FILE` takes it) and the files to write."""
+    import re
+
+    stdout: str | None = default_format
+    files: list[tuple[str, Path]] = []
+    for value in values:
+        head, sep, tail = value.partition("=")
+        if sep and re.fullmatch(r"[a-z]+", head):
+            if head not in FORMATS:
+                raise UsageError(f"--output {value}: unknown format {head!r}: choose from {', '.join(FORMATS)}")
+            if not tail:
+                raise UsageError(f"--output {value}: no file after `=`")
+            files.append((head, Path(tail)))
+        elif stdout is None:
+            raise UsageError(f"--output {value}: only one plain FILE (for --format); use FORMAT=FILE for more")
         else:
-            sys.stdout.write(text + "\n")
-        return
-    from envcheck.report.text import render_text
+            files.append((default_format, Path(value)))
+            stdout = None
+    return stdout, files
 
-    if output:
-        with output.open("w", encoding="utf-8") as handle:
-            render_text(result, Console(file=handle, no_color=True, width=100))
-    else:
+
+def _load_baseline(path: Path | None) -> Counter[str] | None:
+    if path is None:
+        return None
+    from envcheck.baseline import load_baseline
+
+    return load_baseline(path)
+
+
+def _write_reports(
+    result: object, stdout_format: str | None, files: list[tuple[str, Path]], threshold: str, docs_url: str | None
+) -> None:
+    from envcheck.engine import ScanResult
+    from envcheck.report import render
+
+    assert isinstance(result, ScanResult)
+    for fmt, path in files:
+        try:
+            path.write_text(render(result, fmt, fail_on=threshold, docs_url=docs_url) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"--output {path}: cannot write: {exc.strerror or exc}") from exc
+    if stdout_format == "text":
+        from envcheck.report.text import render_text
+
         render_text(result, Console(highlight=False))
+    elif stdout_format is not None:
+        sys.stdout.write(render(result, stdout_format, fail_on=threshold, docs_url=docs_url) + "\n")
+
+
+def _emit(result: object, output_format: str, output: Path | None) -> None:
+    """One report in `output_format`, to `output` or stdout (kept for callers of the old signature)."""
+    files = [(output_format, output)] if output else []
+    _write_reports(result, None if output else output_format, files, "error", None)
 
 
 @app.command("config")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from envcheck.rules.registry import all_rules
 from envcheck.sources.scripts import ProcessIndex
 from envcheck.sources.taskdef import TaskDefinitionDoc
 from envcheck.stack import Stack
+from envcheck.suppress import apply_suppressions
 
 # Front-end build-time variables: a deployed PHP container never reads them.
 BUILD_TIME_PREFIXES = ("VITE_", "MIX_")
@@ -29,6 +31,7 @@ class ScanOptions:
     severity: dict[str, str] = field(default_factory=dict)  # code or prefix -> severity (config)
     per_path_ignores: list[tuple[Glob, list[str]]] = field(default_factory=list)  # (config)
     exclude: list[Glob] = field(default_factory=list)  # never walked into (config, --exclude)
+    on_read: Callable[[Path], None] | None = None  # progress display: called once per file read
 
 
 @dataclass
@@ -36,6 +39,7 @@ class ScanResult:
     findings: list[Finding]
     stack: Stack
     context: ScanContext | None = None  # what was read (texts cached by path), for suppressions and baselines
+    options: ScanOptions | None = None  # what was asked for (reporters list the rules that ran)
 
     def count(self, severity: str) -> int:
         """Findings of `severity` that count: suppressed ones are shown, never counted."""
@@ -47,10 +51,10 @@ def scan(paths: list[Path], options: ScanOptions, live_docs: list[TaskDefinition
     targets, and `paths` (the project directory) only contributes start scripts, the Laravel
     app and the `.env.example` contract."""
     roots = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
-    ctx = ScanContext(roots=roots, max_bytes=options.max_bytes, exclude=options.exclude)
+    ctx = ScanContext(roots=roots, max_bytes=options.max_bytes, exclude=options.exclude, on_read=options.on_read)
     stack = build_stack(paths, ctx, options.profile, live_docs)
-    findings = run_rules(stack, ctx.findings, options)
-    return ScanResult(findings=findings, stack=stack, context=ctx)
+    findings = apply_suppressions(run_rules(stack, ctx.findings, options), ctx, options)
+    return ScanResult(findings=findings, stack=stack, context=ctx, options=options)
 
 
 def build_stack(

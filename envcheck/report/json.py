@@ -1,4 +1,10 @@
-"""The JSON report: a stable shape that other tools parse (see README, JSON report)."""
+"""The JSON report: a stable shape that other tools parse (see README, JSON report).
+
+Suppressed findings stay in the list with `"suppressed": true` and `"suppression"` (the
+reason, or "baseline"); those two keys, and `summary.suppressed`, appear only when there is
+something suppressed, so reports of unsuppressed runs keep their shape. Summary counts leave
+suppressed findings out, like the exit code does.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,9 @@ from envcheck.engine import ScanResult
 
 
 def render_json(result: ScanResult) -> str:
+    from envcheck.report.scrub import safe_findings
+
+    safe = safe_findings(result)
     findings = [
         {
             "code": f.code,
@@ -21,7 +30,8 @@ def render_json(result: ScanResult) -> str:
             "variable": f.variable,
             "fingerprint": f.fingerprint,
         }
-        for f in result.findings
+        | ({"suppressed": True, "suppression": f.suppression} if f.suppressed else {})
+        for f in safe
     ]
     summary = {
         "error": result.count("error"),
@@ -30,4 +40,7 @@ def render_json(result: ScanResult) -> str:
         "files": result.stack.files,
         "targets": len(result.stack.targets),
     }
+    suppressed = sum(1 for f in safe if f.suppressed)
+    if suppressed:
+        summary["suppressed"] = suppressed
     return json.dumps({"envcheck": __version__, "findings": findings, "summary": summary}, indent=2, ensure_ascii=False)

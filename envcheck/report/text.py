@@ -23,9 +23,13 @@ def _group(finding: Finding) -> str:
 
 
 def render_text(result: ScanResult, console: Console) -> None:
+    """Every finding that counts; suppressed ones only as a number in the summary line."""
+    from envcheck.report.scrub import safe_findings
+
     groups: dict[str, list[Finding]] = defaultdict(list)
-    for finding in result.findings:
-        groups[_group(finding)].append(finding)
+    for finding in safe_findings(result):
+        if not finding.suppressed:
+            groups[_group(finding)].append(finding)
     for name in sorted(groups, key=lambda g: (-max(f.severity.rank for f in groups[g]), g)):
         console.print(Text(name, style="bold underline"))
         for f in sorted(groups[name], key=lambda f: (-f.severity.rank, f.code)):
@@ -47,13 +51,16 @@ def render_text(result: ScanResult, console: Console) -> None:
 def summary_line(result: ScanResult) -> Text:
     errors, warnings, infos = result.count("error"), result.count("warning"), result.count("info")
     stack = result.stack
+    suppressed = sum(1 for f in result.findings if f.suppressed)
     text = Text()
-    if not result.findings:
+    if len(result.findings) == suppressed:
         text.append("✓ no findings", style="bold green")
     else:
         text.append(f"{errors} error(s)", style="bold red" if errors else "")
         text.append(", ")
         text.append(f"{warnings} warning(s)", style="yellow" if warnings else "")
         text.append(f", {infos} info")
+    if suppressed:
+        text.append(f" ({suppressed} suppressed)")
     text.append(f" in {len(stack.targets)} target(s) from {stack.files} file(s)", style="dim")
     return text
