@@ -255,3 +255,49 @@ def test_plain_output_file_takes_the_format(stack: Path) -> None:
 def test_output_usage_errors(stack: Path, args: list[str], message: str) -> None:
     code, _, err = run_cli("scan", "stack", *args)
     assert code == 2 and message in err, err
+
+
+# Progress on long runs
+
+
+@pytest.mark.parametrize(
+    ("tty", "env", "fmt", "expected"),
+    [
+        (True, {}, "text", True),
+        (True, {}, None, True),  # every report goes to files: the person at the terminal still waits
+        (True, {"CI": "true"}, "text", False),
+        (True, {"TERM": "dumb"}, "text", False),
+        (False, {}, "text", False),
+        (True, {}, "json", False),
+        (True, {}, "sarif", False),
+        (True, {}, "github", False),
+    ],
+)
+def test_progress_only_for_people_at_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, tty: bool, env: dict[str, str], fmt: str | None, expected: bool
+) -> None:
+    import sys
+
+    from envcheck.progress import wanted
+
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("TERM", raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: tty)
+    assert wanted(fmt) is expected
+
+
+def test_progress_counts_files_and_cleans_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    import envcheck.progress as progress_module
+
+    monkeypatch.setattr(progress_module, "DELAY", 0.0)
+    with progress_module.progress(True) as on_read:
+        assert on_read is not None
+        time.sleep(0.05)  # the display has started
+        for _ in range(3):
+            on_read(Path("x"))
+    with progress_module.progress(False) as on_read:
+        assert on_read is None

@@ -22,15 +22,33 @@ if TYPE_CHECKING:
 
 MIN_LENGTH = 6  # shorter values ("true", "redis") are not worth hiding and would mangle words
 # Placeholders ("password", "changeme") are never hidden: the word "password" is in messages.
+# `NAME=value`, `NAME: value`, `NAME value` (Dockerfile ENV), `--name=value`, quoted or not. A lookahead,
+# so that `ENV API_TOKEN=x` is tried at `ENV` and again at `API_TOKEN`.
 ASSIGNMENT = re.compile(
-    r"""(?P<name>[A-Za-z_][A-Za-z0-9_]*)["']?\s*(?:=|:|\s)\s*(?P<q>["']?)(?P<value>[^\s"'`,;}]+)(?P=q)"""
+    r"""(?<![A-Za-z0-9_])(?=(?P<name>[A-Za-z_][A-Za-z0-9_]*)["']?[ \t]*(?:=|:|[ \t])[ \t]*["']?"""
+    r"""(?P<value>[^\s"'`,;}]+))"""
 )
+HINT = re.compile(r"token|secret|pass|pwd|key|credential|auth|salt|dsn")  # lines worth a look (lower-cased)
+HINT_ANY_CASE = re.compile(HINT.pattern, re.IGNORECASE)
 SHAPES = [p for kind, p in detect.SECRET_VALUE_PATTERNS.items() if kind != "laravel-app-key"]
 APP_KEY = re.compile(r"base64:[0-9A-Za-z+/]{40,}={0,2}")
 
 
+_memo: dict[int, tuple[object, frozenset[str]]] = {}  # one scan result's values, for several formats
+
+
 def secret_values(result: ScanResult) -> frozenset[str]:
-    """Every value the reports must never show, longest first when applied."""
+    """Every value the reports must never show."""
+    cached = _memo.get(id(result))
+    if cached is not None and cached[0] is result:
+        return cached[1]
+    values = _collect(result)
+    _memo.clear()
+    _memo[id(result)] = (result, values)
+    return values
+
+
+def _collect(result: ScanResult) -> frozenset[str]:
     values: set[str] = set()
     stack = result.stack
     for target in [*stack.targets, *stack.templates]:
@@ -49,14 +67,21 @@ def secret_values(result: ScanResult) -> frozenset[str]:
 
 
 def _assigned_secrets(text: str) -> set[str]:
+    """Values assigned to secret-looking names; only lines with a hint word are parsed."""
     out: set[str] = set()
-    if len(text) > 2_000_000:
-        return out
-    for match in ASSIGNMENT.finditer(text):
-        name, value = match.group("name"), match.group("value")
-        if not detect.is_secret_name(name) or not _worth_hiding(value):
+    lowered = text.lower()
+    hints = HINT.finditer(lowered) if len(lowered) == len(text) else HINT_ANY_CASE.finditer(text)
+    done: set[int] = set()
+    for hint in hints:
+        start = text.rfind("\n", 0, hint.start()) + 1
+        if start in done:
             continue
-        out.add(value)
+        done.add(start)
+        end = text.find("\n", hint.end())
+        for match in ASSIGNMENT.finditer(text, start, end if end >= 0 else len(text)):
+            name, value = match.group("name"), match.group("value")
+            if detect.is_secret_name(name) and _worth_hiding(value):
+                out.add(value)
     return out
 
 
@@ -87,6 +112,8 @@ def _ordered(values: frozenset[str]) -> list[str]:
 
 def safe_findings(result: ScanResult) -> list[Finding]:
     """The result's findings with every free-text field scrubbed."""
+    if not result.findings:
+        return []
     values = secret_values(result)
     out = []
     for f in result.findings:
