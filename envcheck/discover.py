@@ -66,7 +66,7 @@ def classify(path: Path) -> str | None:
 
 def _is_laravel_declaration(path: Path) -> bool:
     parts = path.parts
-    if path.parent.name == "config":
+    if path.parent.name == "config" or parts[-3:-1] == ("app", "Config"):  # BookStack keeps its config in app/Config
         return True
     tail = "/".join(parts[-3:])
     return tail.endswith(("app/Console/Kernel.php", "routes/console.php", "bootstrap/app.php"))

@@ -7,11 +7,14 @@ app-wide. Rules read only this.
 
 from __future__ import annotations
 
+import posixpath
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from envcheck.known_names import LARAVEL_NAMES
 from envcheck.laravel import env, queue_connection
-from envcheck.model import Requirement, Schedule, Target
+from envcheck.model import Process, Requirement, Schedule, Target
 from envcheck.profile import Profile
 
 if TYPE_CHECKING:
@@ -83,10 +86,44 @@ class Stack:
         """Targets the app runs with: local and deployed, not templates."""
         return [t for t in self.targets if t.kind != "template"]
 
+    def app_variable_names(self) -> set[str]:
+        """Names only the Laravel app would be given: Laravel's own, the app's config reads, the
+        profile's and `.env.example`'s. `AWS_*` names are left out: sidecars (log routers, agents)
+        are given them too."""
+        names = set(LARAVEL_NAMES) | {r.name for r in self.requirements} | {v.name for v in self.profile.variables}
+        names |= {v.name for t in self.templates for v in t.variables}
+        names |= {read.name for app in self.apps for reads in app.config_env_reads.values() for read in reads}
+        return {n for n in names if not n.startswith("AWS_")}
+
+    def is_app_target(self, target: Target) -> bool:
+        """Whether a target is the Laravel app, not a sidecar of its task (an nginx in front, a log
+        router, an agent). A `.env` file always is. A container is when what it runs is known and runs
+        PHP or artisan; when that is unknown, when it sets a variable only the app is given. Rules
+        about the app's own settings (APP_KEY, required variables, the queue) judge only the app."""
+        if target.kind != "deployed":
+            return True
+        if target.processes_known:
+            return any(runs_php(p) for p in target.processes)
+        names = {v.name for v in target.variables} | {s.name for s in target.secrets}
+        return bool(names & self.app_variable_names())
+
     def processes_all_known(self) -> bool:
         """Whether envcheck sees every process of every deployed target (else it stays quiet)."""
         deployed = self.deployed()
         return bool(deployed) and all(t.processes_known for t in deployed)
+
+
+PHP_SERVERS = {"apache2-foreground", "frankenphp", "rr"}
+PHP_BINARY = re.compile(r"^php(\d[\d.]*)?(-fpm[\d.]*)?$")
+
+
+def runs_php(process: Process) -> bool:
+    """`php ...`, `php-fpm`, `php-fpm8.2`, artisan, or a PHP application server, also behind a
+    wrapper (`gosu www-data php-fpm`, `tini -- php-fpm`)."""
+    if process.artisan() is not None:
+        return True
+    programs = {posixpath.basename(arg) for arg in process.argv}
+    return bool(programs & PHP_SERVERS) or any(PHP_BINARY.match(p) for p in programs)
 
 
 def is_production(target: Target) -> bool:

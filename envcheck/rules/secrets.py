@@ -82,13 +82,14 @@ def app_key_invalid(stack: Stack) -> Iterator[Hit]:
     Why: without APP_KEY every request that touches encryption (sessions, cookies, signed URLs)
     throws MissingAppKeyException; a key that does not decode to 32 bytes fails the default
     AES-256-CBC cipher ("Unsupported cipher or incorrect key length").
+    Sidecars of the task (an nginx in front, a log router) are not the app and are not judged.
     Example: APP_KEY absent from the task definition's environment and secrets; `APP_KEY=base64:abc`.
     Fix: `php artisan key:generate --show`, store the result in SSM or Secrets Manager, and
     reference it from `secrets`.
     Source: laravel/framework Illuminate\\Encryption\\EncryptionServiceProvider and Encrypter::supported.
     """
     for target in stack.runnable():
-        if not is_production(target) or not target.environment_known:
+        if not is_production(target) or not target.environment_known or not stack.is_app_target(target):
             continue
         key = env(target, "APP_KEY")
         problem = None

@@ -19,15 +19,18 @@ def session_domain_empty(stack: Stack) -> Iterator[Hit]:
     host-only cookie, exactly as when the variable is unset (`null`). So an empty value is
     harmless by itself, but it reads as if it meant something; in the incident, emptying it
     (revision 9) changed nothing, and removing it (revision 11) only seemed to fix the 419s
-    (the real cause was the stale cookie of the earlier domain: see SES007).
+    (the real cause was the stale cookie of the earlier domain: see SES007). When the app's own
+    `.env.example` ships the variable empty (Firefly III's `COOKIE_DOMAIN=`), an empty copy is the
+    app's documented default, not a decision to question, and is not reported.
     Example: `{ name = "SESSION_DOMAIN", value = "" }` in a task definition.
     Fix: remove the variable; set it only when a cookie must be shared with subdomains.
     Source: laravel/framework Illuminate\\Support\\Env::get; RFC 6265 §4.1.2.3 and §5.3 step 6.
     """
     name = stack.env_name("session.domain", "SESSION_DOMAIN")
+    shipped_empty = any(v.name == name and v.value == "" for t in stack.templates for v in t.variables)
     for target in stack.runnable():
         value = env(target, name)
-        if value.is_empty:
+        if value.is_empty and not shipped_empty:
             yield Hit(
                 f"{name} is empty: the cookie is host-only, as if unset; remove the variable",
                 where(target, name),

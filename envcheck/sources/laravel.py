@@ -930,7 +930,8 @@ _SCHEDULE_READERS: tuple[tuple[str, Callable[[PhpFile, Path], list[ScheduledTask
 def _load_app(root: Path, files: set[Path], composer: Composer, ctx: ScanContext) -> LaravelApp:
     app = LaravelApp(root=root)
     _set_version(app, files, composer, ctx)
-    for path in sorted(p for p in files if p.parent == root / "config" and p.suffix == ".php"):
+    config = _config_dir(root, files)
+    for path in sorted(p for p in files if p.parent == config and p.suffix == ".php"):
         php = _parse(path, ctx)
         if php is not None:
             _guarded(ctx, path, partial(_read_config, app, php, path))
@@ -941,6 +942,16 @@ def _load_app(root: Path, files: set[Path], composer: Composer, ctx: ScanContext
             app.tasks.extend(_guarded(ctx, path, partial(reader, php, path)) or [])
     app.schedules = [task.schedule for task in app.tasks]
     return app
+
+
+def _config_dir(root: Path, files: set[Path]) -> Path:
+    """`config/`, or `app/Config/` when the app has no `config/` (BookStack's Application overrides
+    configPath() to keep its config there)."""
+    standard = root / "config"
+    if any(p.parent == standard for p in files):
+        return standard
+    moved = root / "app" / "Config"
+    return moved if any(p.parent == moved for p in files) else standard
 
 
 def _set_version(app: LaravelApp, files: set[Path], composer: Composer, ctx: ScanContext) -> None:

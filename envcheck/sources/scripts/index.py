@@ -58,10 +58,15 @@ class ProcessIndex(RepoFiles):
 
     @property
     def primary_dockerfile(self) -> DockerfileInfo | None:
-        """The image's Dockerfile: the only one, else a plain `Dockerfile` nearest a root."""
-        if not self.dockerfiles:
+        """The image's Dockerfile: the only one, else a plain `Dockerfile` nearest a root.
+
+        None when several are equally likely (`Dockerfile.nginx` and `Dockerfile.php-fpm` side by
+        side): which one built a container's image is then not known, and is not guessed.
+        """
+        ranked = sorted(self.dockerfiles, key=_rank)
+        if len(ranked) > 1 and _rank(ranked[0])[:2] == _rank(ranked[1])[:2]:
             return None
-        return min(self.dockerfiles, key=lambda d: (d.path.name != "Dockerfile", len(d.path.parts), str(d.path)))
+        return ranked[0] if ranked else None
 
     def container_processes(
         self, command: tuple[str, ...] | None, entry_point: tuple[str, ...] | None
@@ -112,6 +117,9 @@ class ProcessIndex(RepoFiles):
     ) -> ContainerStart:
         """Merge the override with the image's start as Docker does, then follow it."""
         if docker is None and not entry_point and not command:
+            if self.dockerfiles:
+                names = ", ".join(sorted(display_path(d.path) for d in self.dockerfiles))
+                return ContainerStart(None, f"several Dockerfiles could have built its image: {names}")
             return ContainerStart(None, "no Dockerfile found for the image")
         image_ep = docker.entrypoint if docker and not entry_point else None
         ep = entry_point or image_ep or ()
@@ -157,6 +165,11 @@ class ProcessIndex(RepoFiles):
             return next((d for d in self.dockerfiles if d.path.resolve() == wanted), None)
         except (OSError, ValueError, RuntimeError):
             return None
+
+
+def _rank(docker: DockerfileInfo) -> tuple[bool, int, str]:
+    """A plain `Dockerfile` first, then the shallowest; the path only breaks ties for a stable order."""
+    return (docker.path.name != "Dockerfile", len(docker.path.parts), str(docker.path))
 
 
 def _shown(docker: DockerfileInfo | None) -> str:

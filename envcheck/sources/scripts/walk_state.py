@@ -175,10 +175,27 @@ class Frame:
     # ---- what the script knows
 
     def value(self, word: str) -> str | None:
-        """A word's value when the script knows it: literal, or one parameter it set or was given."""
+        """A word's value when the script knows it: literal, one parameter it set or was given, or
+        literal text around such parameters (`${APP_ROOT}/artisan`); None when any part is unknown."""
+        if "$" not in word and "`" not in word:
+            return word
         match = PARAMETER.fullmatch(word)
-        if match is None:
-            return None if "$" in word or "`" in word else word
+        if match is not None:
+            return self._parameter(match)
+        parts: list[str] = []
+        end = 0
+        for match in PARAMETER.finditer(word):
+            between = word[end : match.start()]
+            value = self._parameter(match)
+            if "$" in between or "`" in between or value is None:
+                return None
+            parts += [between, value]
+            end = match.end()
+        rest = word[end:]
+        return None if not parts or "$" in rest or "`" in rest else "".join(parts) + rest
+
+    def _parameter(self, match: re.Match[str]) -> str | None:
+        """The value of one `$NAME`, `${NAME}`, `${NAME:-default}` or `$1`, when the script knows it."""
         name = match.group("bare") or match.group("name")
         if name.isdigit():
             index = int(name) - 1

@@ -1,0 +1,169 @@
+"""Regressions from running envcheck over real public apps and Terraform (tests/README.md,
+"Precision on real code"). Each test rebuilds, in a few lines of its own, the shape of real code
+that produced a false positive or hid a real process; none of it is copied from those projects.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from envcheck.fs import ScanContext
+from envcheck.sources.dotenv import is_template, load_dotenv
+from tests.conftest import scan_json
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def _codes(report: dict[str, Any], code: str | None = None) -> list[str]:
+    return [f["code"] for f in report["findings"] if code is None or f["code"] == code]
+
+
+def _taskdef(containers: list[dict[str, Any]]) -> str:
+    return json.dumps({"family": "shop", "containerDefinitions": containers})
+
+
+# ---------------------------------------------------------------- .env files
+
+
+def test_dotenv_references_are_resolved_like_phpdotenv(tmp_path: Path) -> None:
+    """A domain set once and reused by reference (`${SITE_HOST}`) is the domain, not the text
+    `${SITE_HOST}`: SES002 used to compare the literal reference with the APP_URL host."""
+    _write(
+        tmp_path,
+        {
+            ".env": 'SITE_HOST="shop.example.org"\n'
+            "APP_URL=https://${SITE_HOST}\n"
+            'SESSION_DOMAIN="${SITE_HOST}"\n'
+            "MAIL_FROM_ADDRESS='noreply@${SITE_HOST}'\n"
+            "LOG_PATH=${HOME}/logs\n",
+        },
+    )
+    _, report = scan_json(str(tmp_path))
+    assert _codes(report, "SES002") == []
+    loaded = load_dotenv(tmp_path / ".env", ScanContext(roots=[tmp_path.resolve()]))
+    assert loaded
+    values = {v.name: v for v in loaded[0].variables}
+    assert values["APP_URL"].value == "https://shop.example.org"
+    assert values["SESSION_DOMAIN"].value == "shop.example.org"
+    assert values["MAIL_FROM_ADDRESS"].value == "noreply@${SITE_HOST}"  # single quotes: no expansion
+    assert values["LOG_PATH"].value is None and "HOME" in (values["LOG_PATH"].unknown_reason or "")
+
+
+def test_a_reference_to_an_unset_name_is_unknown_not_a_mismatch(tmp_path: Path) -> None:
+    _write(tmp_path, {".env": "APP_URL=http://localhost\nSESSION_DOMAIN=${PUBLIC_HOST}\n"})
+    _, report = scan_json(str(tmp_path))
+    assert _codes(report, "SES002") == []
+
+
+def test_a_template_word_anywhere_in_the_name_makes_a_template(tmp_path: Path) -> None:
+    """A file listing every option ("do not copy this whole file") is documentation, not a target."""
+    assert is_template(Path(".env.example.complete")) and is_template(Path("example.env"))
+    assert not is_template(Path(".env.dusk.local")) and not is_template(Path(".env.sampler"))
+    _write(
+        tmp_path,
+        {".env.example.everything": "APP_ENV=production\nAPP_KEY=ChangeThisKey\nAPP_URL=https://wiki.example\n"},
+    )
+    _, report = scan_json(str(tmp_path))
+    assert _codes(report) == []
+
+
+# ---------------------------------------------------------------- the app's config
+
+
+def test_config_kept_in_app_config_is_read(tmp_path: Path) -> None:
+    """An app whose Application class moves its config to app/Config: its env() names count."""
+    _write(
+        tmp_path,
+        {
+            "artisan": "#!/usr/bin/env php\n<?php\n",
+            "composer.json": json.dumps({"require": {"laravel/framework": "^10.0"}}),
+            "app/Config/session.php": "<?php\nreturn ['cookie' => env('WIKI_SESSION_NAME', 'wiki_session')];\n",
+            ".env": "WIKI_SESSION_NAME=wiki.session\n",
+        },
+    )
+    _, report = scan_json(str(tmp_path))
+    assert [(f["code"], f["variable"]) for f in report["findings"]] == [("SES010", "WIKI_SESSION_NAME")]
+
+
+def test_an_empty_value_the_app_ships_in_its_example_is_not_reported(tmp_path: Path) -> None:
+    """SES001 stays quiet when the app's own example leaves the variable empty on purpose."""
+    config = "<?php\nreturn ['domain' => env('PORTAL_COOKIE_DOMAIN')];\n"
+    files = {
+        "artisan": "#!/usr/bin/env php\n<?php\n",
+        "config/session.php": config,
+        ".env": "PORTAL_COOKIE_DOMAIN=\n",
+    }
+    _, report = scan_json(str(_write(tmp_path / "shipped", {**files, ".env.example": "PORTAL_COOKIE_DOMAIN=\n"})))
+    assert _codes(report, "SES001") == []
+    _, report = scan_json(str(_write(tmp_path / "own", {**files, ".env.example": "PORTAL_COOKIE_DOMAIN=null\n"})))
+    assert _codes(report, "SES001") == ["SES001"]
+
+
+# ---------------------------------------------------------------- task definitions and images
+
+
+def test_a_sidecar_without_the_apps_variables_needs_no_app_key(tmp_path: Path) -> None:
+    """An nginx (or log router) container next to the PHP one is not the app."""
+    proxy = {"name": "proxy", "image": "nginx:1.27", "command": ["nginx", "-g", "daemon off;"]}
+    router = {"name": "logs", "image": "fluent/fluent-bit:3", "environment": [{"name": "AWS_REGION", "value": "x"}]}
+    php = {"name": "php", "image": "shop/php:1", "environment": [{"name": "APP_ENV", "value": "production"}]}
+    _write(tmp_path, {"taskdef.json": _taskdef([proxy, router, php])})
+    _, report = scan_json(str(tmp_path))
+    assert [f["target"] for f in report["findings"] if f["code"] == "SEC003"] == ["shop/php"]
+
+
+def test_two_dockerfiles_side_by_side_are_not_guessed(tmp_path: Path) -> None:
+    """With one Dockerfile per role and containers that do not say which image they run, what each
+    runs is unknown (SRC003), instead of every container running the alphabetically first one."""
+    _write(
+        tmp_path,
+        {
+            "Dockerfile.proxy": 'FROM nginx:1.27\nCMD ["nginx", "-g", "daemon off;"]\n',
+            "Dockerfile.php": 'FROM php:8.3-fpm\nCMD ["php-fpm"]\n',
+            "taskdef.json": _taskdef(
+                [
+                    {
+                        "name": "php",
+                        "image": "shop/php:1",
+                        "environment": [{"name": "QUEUE_CONNECTION", "value": "redis"}],
+                    },
+                ]
+            ),
+        },
+    )
+    _, report = scan_json(str(tmp_path))
+    unknown = [f["message"] for f in report["findings"] if f["code"] == "SRC003"]
+    assert len(unknown) == 1 and "several Dockerfiles" in unknown[0]
+    assert _codes(report, "QUE001") == []
+
+
+def test_a_script_variable_built_from_another_is_expanded(tmp_path: Path) -> None:
+    """`BASE=/srv/app; CLI="${BASE}/artisan"; php ${CLI} queue:work` runs a worker."""
+    _write(
+        tmp_path,
+        {
+            "Dockerfile": 'FROM php:8.3-fpm\nCOPY docker/run.sh /usr/local/bin/run.sh\nCMD ["run.sh"]\n',
+            "docker/run.sh": '#!/bin/sh\nBASE="/srv/app"\nCLI="${BASE}/artisan"\n'
+            "php ${CLI} queue:work --timeout=50 &\nexec php-fpm\n",
+            "taskdef.json": _taskdef(
+                [
+                    {
+                        "name": "php",
+                        "image": "shop/php:1",
+                        "environment": [{"name": "QUEUE_CONNECTION", "value": "redis"}],
+                    }
+                ]
+            ),
+        },
+    )
+    _, report = scan_json(str(tmp_path))
+    assert _codes(report, "QUE001") == []
+    assert _codes(report, "QUE003") == ["QUE003"]  # the worker is seen, and it is unsupervised
