@@ -323,6 +323,12 @@ def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. SES002."
         console.print(f"  {label}: {url}", markup=False)
 
 
+# `ecs` and `diff` are in envcheck/commands/ (boto3 loads only when `ecs` runs).
+from envcheck.commands import register as _register_commands  # noqa: E402
+
+_register_commands(app)
+
+
 def main() -> None:
     """Entry point: a bug in envcheck is one line and exit 2 (ENVCHECK_DEBUG=1 shows the traceback)."""
     import os

@@ -20,6 +20,19 @@ SeverityName = Literal["error", "warning", "info"]
 CONFIG_NAMES = (".envcheck.toml", "pyproject.toml")
 
 
+class EcsConfig(BaseModel):
+    """`[tool.envcheck.ecs]` (`[ecs]` in .envcheck.toml): what `envcheck ecs` uses when no flag says."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    family: str | None = None  # the task definition family
+    region: str | None = None  # the AWS region
+
+    def __str__(self) -> str:
+        """Compact, for `envcheck config`: only what is set."""
+        return ", ".join(f"{k}={v}" for k, v in self.model_dump().items() if v is not None) or "-"
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -32,6 +45,7 @@ class Config(BaseModel):
     exclude: list[str] = Field(default_factory=list)  # globs never scanned (see envcheck/globs.py)
     per_path_ignores: dict[str, list[str]] = Field(default_factory=dict, alias="per-path-ignores")
     docs_url: str | None = Field(default=None, alias="docs-url", pattern=r"^https?://")  # SARIF helpUri base
+    ecs: EcsConfig = Field(default_factory=EcsConfig)  # defaults of `envcheck ecs`
     source: str | None = Field(default=None, exclude=True)
 
     @field_validator("select", "ignore")

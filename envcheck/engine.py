@@ -46,14 +46,22 @@ class ScanResult:
         return sum(1 for f in self.findings if f.severity == severity and not f.suppressed)
 
 
-def scan(paths: list[Path], options: ScanOptions, live_docs: list[TaskDefinitionDoc] | None = None) -> ScanResult:
+def scan(
+    paths: list[Path],
+    options: ScanOptions,
+    live_docs: list[TaskDefinitionDoc] | None = None,
+    previous: Stack | None = None,
+    extra: list[Finding] | None = None,
+) -> ScanResult:
     """Scan `paths`; with `live_docs` (task definitions read from ECS) those are the deployed
     targets, and `paths` (the project directory) only contributes start scripts, the Laravel
-    app and the `.env.example` contract."""
+    app and the `.env.example` contract. `previous` is the stack of the revision before (for
+    transition rules); `extra` are findings of the caller's own (drift, unreadable env files)."""
     roots = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
     ctx = ScanContext(roots=roots, max_bytes=options.max_bytes, exclude=options.exclude, on_read=options.on_read)
     stack = build_stack(paths, ctx, options.profile, live_docs)
-    findings = apply_suppressions(run_rules(stack, ctx.findings, options), ctx, options)
+    stack.previous = previous
+    findings = apply_suppressions(run_rules(stack, ctx.findings + list(extra or []), options), ctx, options)
     return ScanResult(findings=findings, stack=stack, context=ctx, options=options)
 
 

@@ -1,3 +1,15 @@
 """Every rule family; importing this package registers them all."""
 
-from envcheck.rules import dotenv, queue, required, scheduler, secrets, session, source, suppression, taskdef  # noqa: F401
+from envcheck.rules import (  # noqa: F401
+    dotenv,
+    live,
+    queue,
+    required,
+    scheduler,
+    secrets,
+    session,
+    source,
+    suppression,
+    taskdef,
+    transition,
+)

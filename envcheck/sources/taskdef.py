@@ -108,6 +108,7 @@ def targets_from_doc(doc: TaskDefinitionDoc, ctx: ScanContext) -> list[Target]:
             stop_timeout=_int_or_none(container.get("stopTimeout")),
         )
         _load_environment(container.get("environment"), target, doc, shown_path, start, ctx)
+        _load_env_files(container.get("environmentFiles"), target, doc, shown_path, start, ctx)
         _load_secrets(container.get("secrets"), target, doc, shown_path, start, ctx)
         for key, attr in (("command", "command"), ("entryPoint", "entry_point")):
             argv = _as_argv(container.get(key))
@@ -159,6 +160,68 @@ def _load_environment(
                 name=name, value=value, secret=looks_secret(name, value), location=Location(path=path, line=line)
             )
         target.variables.append(var)
+
+
+def _load_env_files(
+    files: Any, target: Target, doc: TaskDefinitionDoc, path: str, start: int | None, ctx: ScanContext
+) -> None:
+    """`environmentFiles` (S3 objects): their bindings when `envcheck ecs --env-files` read them.
+
+    `environment` wins over the files, and a later file over an earlier one, as ECS documents;
+    overridden bindings are dropped so they do not look like duplicates. A file that was not
+    read leaves the environment incomplete: rules that need every variable skip the container.
+    """
+    if not isinstance(files, list) or not files:
+        return
+    read: dict[str, list[tuple[int, str, str]]] = doc.extra.get("env_files") or {}
+    problems: dict[str, str] = doc.extra.get("env_file_problems") or {}
+    merged: dict[str, Variable] = {}
+    unread = []
+    for entry in files:
+        arn = entry.get("value") if isinstance(entry, dict) else None
+        if not isinstance(arn, str):
+            continue
+        if arn in problems:
+            target.environment_known = False
+            ctx.report(
+                "ECS005",
+                f"environment file {arn} of {target.id} cannot be read ({problems[arn]}): its variables were not "
+                "checked, and rules that need every variable skipped this container",
+                path,
+                start,
+                target=target.id,
+            )
+            continue
+        if arn not in read:
+            unread.append(arn)
+            continue
+        shown = _s3_display(arn)
+        for line, name, value in read[arn]:
+            merged.pop(name, None)
+            merged[name] = Variable(
+                name=name,
+                value=value,
+                secret=looks_secret(name, value),
+                origin="env-file",
+                location=Location(path=shown, line=line),
+            )
+    if unread:
+        target.environment_known = False
+        ctx.report(
+            "SRC003",
+            f"{target.id} reads variables from {', '.join(unread)}, which were not read "
+            "(`envcheck ecs --env-files` reads them): rules that need every variable skipped this container",
+            path,
+            start,
+            target=target.id,
+        )
+    own = {v.name for v in target.variables}
+    target.variables = [v for v in merged.values() if v.name not in own] + target.variables
+
+
+def _s3_display(arn: str) -> str:
+    match = re.fullmatch(r"arn:aws[a-z-]*:s3:::([^/]+)/(.+)", arn.strip())
+    return f"s3://{match.group(1)}/{match.group(2)}" if match else arn
 
 
 def _scalar_text(raw: Any) -> str:
