@@ -167,3 +167,28 @@ def test_a_script_variable_built_from_another_is_expanded(tmp_path: Path) -> Non
     _, report = scan_json(str(tmp_path))
     assert _codes(report, "QUE001") == []
     assert _codes(report, "QUE003") == ["QUE003"]  # the worker is seen, and it is unsupervised
+
+
+def test_a_crontab_written_by_a_run_makes_the_start_unknown(tmp_path: Path) -> None:
+    """`RUN echo '*/5 * * * * php artisan schedule:run' > /var/spool/cron/crontabs/app` and a
+    container running crond: envcheck cannot read those lines, so it must not claim that nothing
+    runs the scheduler (SCH001); it says what it could not follow instead."""
+    _write(
+        tmp_path,
+        {
+            "artisan": "#!/usr/bin/env php\n<?php\n",
+            "app/Console/Kernel.php": "<?php\nclass Kernel {\n    protected function schedule(Schedule $schedule)\n"
+            "    {\n        $schedule->command('reports:mail')->hourly();\n    }\n}\n",
+            "Dockerfile": "FROM php:8.3-cli\n"
+            "RUN mkdir -p /var/spool/cron/crontabs && \\\n"
+            "    echo '*/5 * * * * php /app/artisan schedule:run' > /var/spool/cron/crontabs/app\n"
+            'CMD ["crond", "-f"]\n',
+            "taskdef.json": _taskdef(
+                [{"name": "cron", "image": "shop/cron:1", "environment": [{"name": "APP_ENV", "value": "production"}]}]
+            ),
+        },
+    )
+    _, report = scan_json(str(tmp_path))
+    assert _codes(report, "SCH001") == []
+    unknown = [f["message"] for f in report["findings"] if f["code"] == "SRC003"]
+    assert len(unknown) == 1 and "writes with RUN" in unknown[0]

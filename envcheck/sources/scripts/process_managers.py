@@ -85,3 +85,19 @@ def installed_crontabs(installed: list[Crontab], files: RepoFiles, docker: Docke
         for pattern, has_user in IMAGE_CRONTABS:
             found += [(p, has_user) for p in docker.glob(pattern)]
     return found or [(p, None) for p in files.crontab_paths]
+
+
+# `echo '* * * * * …' > /etc/cron.d/app`, `>> /etc/crontab`, `… | crontab -`: a crontab written by a RUN
+WRITTEN_CRONTAB = re.compile(
+    r">>?\s*['\"]?(/etc/cron\.d/[^\s;&|'\"]+|/etc/crontab\b|/var/spool/cron/crontabs/[^\s;&|'\"]+|/etc/crontabs/[^\s;&|'\"]+)"
+    r"|\|\s*crontab(?:\s+-u\s+\S+)?(?:\s+-)?\s*(?:$|[;&|)])"
+)
+
+
+def written_crontab(docker: DockerfileInfo | None) -> int | None:
+    """The Dockerfile line of a final-stage RUN that writes a crontab from text (not from a repo
+    file): cron then runs lines envcheck cannot read. None when there is none."""
+    for step in docker.runs if docker else []:
+        if step.final and WRITTEN_CRONTAB.search(step.text):
+            return step.line
+    return None

@@ -36,6 +36,7 @@ from envcheck.sources.scripts.process_managers import (
     installed_crontabs,
     supercronic_crontabs,
     supervisord_confs,
+    written_crontab,
 )
 from envcheck.sources.scripts.repo_files import RepoFiles
 from envcheck.sources.scripts.shell import Block, Case, If, Item, Loop, Node, Pipeline, Simple
@@ -321,6 +322,13 @@ class Walk:
             self.run(argv, scope, Frame(), line=program.line, text=program.command, exec_=True)
 
     def cron(self, files: list[Crontab], scope: Scope) -> None:
+        written = written_crontab(self.docker)
+        if written is not None and self.docker is not None:
+            self.unknown = (
+                f"cron runs a crontab that {display_path(self.docker.path)}:{written} writes with RUN, "
+                "which envcheck does not read"
+            )
+            return
         for path, has_user in files:
             if ("cron", path) in self.expanded:
                 continue
