@@ -169,3 +169,34 @@ def test_the_app_config_decides_the_recipe(tmp_path: Path) -> None:
     _, report = diff_json(str(old), str(app))
     ses = [f for f in report["findings"] if f["code"] == "SES007"]
     assert len(ses) == 1 and "'shop-front-session'" in ses[0]["message"]
+
+
+def test_a_saved_task_definition_lints_like_a_live_one(in_repo: Path) -> None:
+    """`ecs --task-definition-file`: no AWS call; findings point into the file, with lines."""
+    code, out, err = run_cli(
+        "ecs", "--task-definition-file", rev(13), "--project-dir", "examples/myteacher-fixed", "--format", "json"
+    )
+    assert code == 1, err
+    report = json.loads(out)
+    codes = sorted(f["code"] for f in report["findings"])
+    assert codes == ["QUE002", "QUE003", "QUE004", "SCH002", "SCH003", "SEC001"]
+    sec = next(f for f in report["findings"] if f["code"] == "SEC001")
+    assert sec["path"] == "examples/ecs-revisions/myteacher-production-app-13.json" and sec["line"] > 1
+    code, out, err = run_cli(
+        "ecs",
+        "--task-definition-file",
+        rev(9),
+        "--project-dir",
+        "examples/myteacher",
+        "--against",
+        "examples/myteacher",
+    )
+    assert "DRF" not in out, out  # revision 9 is what examples/myteacher's Terraform declares
+    code, _, err = run_cli("ecs", "--task-definition-file", rev(9), "--revision", "9")
+    assert code == 2 and "drop --family and --revision" in err
+
+
+def test_the_ecs_config_table_is_validated(tmp_path: Path) -> None:
+    (tmp_path / ".envcheck.toml").write_text('[ecs]\nfamilly = "x"\n')
+    code, _, err = run_cli("ecs", "--task-definition-file", rev(9), "--project-dir", str(tmp_path))
+    assert code == 2 and "familly" in err and ".envcheck.toml" in err

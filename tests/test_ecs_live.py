@@ -352,3 +352,10 @@ def test_the_loader_refuses_an_endpoint_with_other_revisions(aws: Any, moto_url:
         timeout=120,
     )
     assert proc.returncode == 0 and "already registered" in proc.stdout
+
+
+def test_group_options_reach_ecs_diff(aws: Any) -> None:
+    code, out, err = run_cli("ecs", "--project-dir", "examples/myteacher", "--format", "json", "diff", "8", "9")
+    assert code == 1, err
+    report = json.loads(out)
+    assert [f["severity"] for f in report["findings"] if f["code"] == "SES007"] == ["error"]

@@ -32,29 +32,28 @@ def fail(message: str) -> None:
 
 
 def codes(values: list[str] | None) -> list[str]:
-    return [c.strip() for v in values or [] for c in v.split(",") if c.strip()]
+    """Codes or prefixes, repeatable or comma-separated; an unknown one is a usage error."""
+    from envcheck.config import rule_code
+
+    try:
+        return [rule_code(c) for v in values or [] for c in v.split(",") if c.strip()]
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
 
 
 def options(
     cfg: Config, profile: str | None, select: list[str] | None, ignore: list[str] | None, fail_on: str | None
 ) -> tuple[ScanOptions, str]:
-    """The scan options and the --fail-on threshold, as `scan` builds them (flags over config)."""
-    from envcheck.engine import ScanOptions
-    from envcheck.profile import load_profile
+    """The scan options and the --fail-on threshold, merged with the config as `scan` merges them
+    (envcheck/effective.py: severity overrides, per-path ignores and excludes included)."""
+    from envcheck.effective import fail_on as effective_fail_on
+    from envcheck.effective import scan_options
 
-    threshold = fail_on or cfg.fail_on
+    given = {"profile": profile, "select": codes(select), "ignore": codes(ignore), "fail_on": fail_on}
+    threshold = effective_fail_on(cfg, given)
     if threshold not in FAIL_RANK:
         raise UsageError(f"--fail-on {threshold!r}: choose from {', '.join(FAIL_RANK)}")
-    chosen = load_profile(profile or cfg.profile or "laravel")
-    return (
-        ScanOptions(
-            profile=chosen,
-            select=codes(select) or cfg.select,
-            ignore=codes(ignore) + cfg.ignore,
-            max_bytes=cfg.max_bytes,
-        ),
-        threshold,
-    )
+    return scan_options(cfg, given), threshold
 
 
 def check_format(output_format: str, allowed: tuple[str, ...] = ("text", "json")) -> None:

@@ -38,7 +38,11 @@ def session_domain_changed(stack: Stack) -> Iterator[Hit]:
     as info, not error: the leading dot (`.my-teacher-app.com` to `my-teacher-app.com`, revisions
     7 to 8) is ignored (RFC 6265 §5.2.3), and `""`, `null` and unset all send no Domain, so
     removing an empty SESSION_DOMAIN (revisions 9 to 11) is the same host-only cookie: such a
-    deploy neither causes nor fixes stale-cookie 419s, whatever it is credited with.
+    deploy neither causes nor fixes stale-cookie 419s, whatever it is credited with. The name is
+    SESSION_COOKIE, else derived from APP_NAME the way the app's config/session.php does it:
+    `Str::slug(APP_NAME, '_').'_session'` up to Laravel 10, `Str::slug(APP_NAME).'-session'` in the
+    laravel/laravel skeleton from 11 (the framework's own fallback config uses `Str::snake`,
+    laravel/framework#56172); a deploy that changes APP_NAME renames the cookie too.
     Example: revision 8 `SESSION_DOMAIN=my-teacher-app.com`, revision 9 `SESSION_DOMAIN=""`,
     SESSION_COOKIE unset in both (the cookie stays `myteacher_session`).
     Fix: rename the cookie in the same deploy (`SESSION_COOKIE=myteacher_session_v2`): returning
