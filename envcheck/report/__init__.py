@@ -16,7 +16,11 @@ MACHINE_FORMATS = ("json", "sarif", "junit")  # parsed by tools: nothing else ma
 
 
 def render(result: ScanResult, fmt: str, *, fail_on: str = "error", docs_url: str | None = None) -> str:
-    """The report as text (plain text without colour for `text`)."""
+    """The report as text (plain text without colour for `text`). Rule links go to `docs_url`
+    (the config's `docs-url`, else `ENVCHECK_DOCS_URL`), or nowhere when neither is set."""
+    import os
+
+    docs_url = docs_url or os.environ.get("ENVCHECK_DOCS_URL") or None
     if fmt == "json":
         from envcheck.report.json import render_json
 
