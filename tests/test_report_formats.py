@@ -71,7 +71,8 @@ def test_sarif_has_what_code_scanning_needs(stack: Path) -> None:
     load_rules()
     for r in rules:
         rule = RULES[r["id"]]
-        assert r["name"] == rule.name and r["shortDescription"]["text"] == rule.summary
+        assert r["properties"]["envcheck-name"] == rule.name and r["shortDescription"]["text"] == rule.summary
+        assert r["name"] == rule.name.title().replace("-", "")  # session-domain-mismatch: SessionDomainMismatch
         assert rule.sections()["Why"] in r["fullDescription"]["text"]
         assert "Fix" in r["help"]["text"] and "**Fix.**" in r["help"]["markdown"]
         assert r["defaultConfiguration"]["level"] in {"error", "warning", "note"}
@@ -100,6 +101,7 @@ def test_sarif_help_uri_from_docs_url_and_baseline_suppressions_are_external(sta
     assert run_cli("scan", "--write-baseline", "baseline.json", "stack")[0] == 0
     _, out = _scan("sarif", "--baseline", "baseline.json")
     run = json.loads(out)["runs"][0]
+    assert run["tool"]["driver"]["informationUri"] == "https://example.org/envcheck/docs/rules.md"
     for r in run["tool"]["driver"]["rules"]:
         assert r["helpUri"] == f"https://example.org/envcheck/docs/rules.md#{r['id'].lower()}"
     kinds = {s["kind"] for r in run["results"] for s in r["suppressions"]}

@@ -46,6 +46,7 @@ def render_sarif(result: ScanResult, docs_url: str | None = None) -> str:
                 "semanticVersion": __version__,
                 "rules": [_rule(RULES[code], docs_url) for code in used],
             }
+            | ({"informationUri": docs_url} if docs_url else {})
         },
         "invocations": [{"executionSuccessful": True}],
         "results": [_result(f, index[f.code], result) for f in findings],
@@ -64,13 +65,13 @@ def _rule(rule: Rule, docs_url: str | None) -> dict[str, Any]:
     text = "\n\n".join(f"{name}: {body}" for name, body in sections.items())
     markdown = "\n\n".join(f"**{name}.** {body}" for name, body in sections.items())
     tags = [rule.family]
-    properties: dict[str, Any] = {"tags": tags}
+    properties: dict[str, Any] = {"tags": tags, "envcheck-name": rule.name}
     if rule.family == "secrets":
         tags.append("security")
         properties["security-severity"] = SECURITY_SEVERITY[rule.severity.value]
     out: dict[str, Any] = {
         "id": rule.code,
-        "name": rule.name,
+        "name": "".join(part.capitalize() for part in rule.name.split("-")),  # SARIF wants PascalCase
         "shortDescription": {"text": what},
         "fullDescription": {"text": f"{what} {why}".strip()},
         "help": {"text": text, "markdown": markdown},
