@@ -20,9 +20,9 @@ if TYPE_CHECKING:
     from envcheck.stack import Stack
 
 # How the default name is derived from APP_NAME: (function, separator, suffix).
-UNDERSCORE = ("slug", "_", "_session")  # Laravel 5.5-10 (skeleton and framework): Str::slug(name, '_').'_session'
-HYPHEN = ("slug", "-", "-session")  # laravel/laravel skeleton from 11: Str::slug(name).'-session'
-SNAKE = ("snake", "_", "_session")  # framework's own config/session.php after laravel/framework#56172
+UNDERSCORE = ("slug", "_", "_session")  # Str::slug(name, '_').'_session': the default from 5.5 through 12.x
+HYPHEN = ("slug", "-", "-session")  # Str::slug(name).'-session': the laravel/laravel skeleton since #6636 (2025)
+SNAKE = ("snake", "_", "_session")  # Str::snake(name).'_session': the framework's own config from 13 (#56172)
 
 _DERIVED = re.compile(
     r"""(?:Str::|str_)(slug|snake)\(\s*(?:\(string\)\s*)?env\(\s*['"]([A-Z0-9_]+)['"]\s*"""
@@ -64,9 +64,10 @@ class Naming:
 
 
 def naming(stack: Stack) -> Naming:
-    """From the app's config/session.php when envcheck read it, else the framework version's default."""
+    """From the app's config/session.php when envcheck read it, else the framework's own default for
+    the version (an app without the file runs the framework's: slug with `_` through 12, snake from 13)."""
     variable = stack.env_name("session.cookie", "SESSION_COOKIE")
-    recipe = HYPHEN if (stack.laravel_major or 0) >= 11 else UNDERSCORE
+    recipe = SNAKE if (stack.laravel_major or 0) >= 13 else UNDERSCORE
     app_variable, app_default = "APP_NAME", "laravel"
     defaults = {app.config_keys["session.cookie"].default for app in stack.apps if "session.cookie" in app.config_keys}
     if len(defaults) == 1:

@@ -152,7 +152,7 @@ def test_cookie_scope_as_browsers_file_it() -> None:
 
 
 def test_the_app_config_decides_the_recipe(tmp_path: Path) -> None:
-    """A Laravel 11-style config (`Str::slug(...).'-session'`) names the cookie with hyphens."""
+    """The skeleton's config since laravel/laravel#6636 (`Str::slug(...).'-session'`) names it with hyphens."""
     app = tmp_path / "app"
     (app / "config").mkdir(parents=True)
     (app / "artisan").write_text("#!/usr/bin/env php\n<?php\n")
@@ -200,3 +200,15 @@ def test_the_ecs_config_table_is_validated(tmp_path: Path) -> None:
     (tmp_path / ".envcheck.toml").write_text('[ecs]\nfamilly = "x"\n')
     code, _, err = run_cli("ecs", "--task-definition-file", rev(9), "--project-dir", str(tmp_path))
     assert code == 2 and "familly" in err and ".envcheck.toml" in err
+
+
+def test_without_the_app_config_the_framework_default_of_the_version_applies() -> None:
+    from envcheck.profile import load_profile
+    from envcheck.session_cookie import naming
+    from envcheck.sources.laravel import LaravelApp
+    from envcheck.stack import Stack
+
+    profile = load_profile("laravel")
+    assert naming(Stack(profile=profile)).recipe == UNDERSCORE
+    assert naming(Stack(profile=profile, apps=[LaravelApp(root=Path("."), major=12)])).recipe == UNDERSCORE
+    assert naming(Stack(profile=profile, apps=[LaravelApp(root=Path("."), major=13)])).recipe == SNAKE

@@ -40,9 +40,10 @@ def session_domain_changed(stack: Stack) -> Iterator[Hit]:
     removing an empty SESSION_DOMAIN (revisions 9 to 11) is the same host-only cookie: such a
     deploy neither causes nor fixes stale-cookie 419s, whatever it is credited with. The name is
     SESSION_COOKIE, else derived from APP_NAME the way the app's config/session.php does it:
-    `Str::slug(APP_NAME, '_').'_session'` up to Laravel 10, `Str::slug(APP_NAME).'-session'` in the
-    laravel/laravel skeleton from 11 (the framework's own fallback config uses `Str::snake`,
-    laravel/framework#56172); a deploy that changes APP_NAME renames the cookie too.
+    `Str::slug(APP_NAME, '_').'_session'` (the default through Laravel 12), `Str::slug(APP_NAME)
+    .'-session'` (the laravel/laravel skeleton since laravel/laravel#6636, 2025), or
+    `Str::snake(APP_NAME).'_session'` (the framework's own config from 13, laravel/framework#56172);
+    a deploy that changes APP_NAME renames the cookie too.
     Example: revision 8 `SESSION_DOMAIN=my-teacher-app.com`, revision 9 `SESSION_DOMAIN=""`,
     SESSION_COOKIE unset in both (the cookie stays `myteacher_session`).
     Fix: rename the cookie in the same deploy (`SESSION_COOKIE=myteacher_session_v2`): returning
