@@ -59,6 +59,11 @@ class Stack:
         names = {app.config_keys[key].env for app in self.apps if key in app.config_keys}
         return names.pop() if len(names) == 1 else default
 
+    def ignores(self, key: str) -> bool:
+        """True when the app's config sets `key` to a literal (BookStack's `'same_site' => 'lax'`):
+        the variable the framework would read there does not matter, so no rule lints it."""
+        return bool(self.apps) and all(key in app.fixed_keys for app in self.apps)
+
     def config_default(self, key: str) -> str | None:
         """The literal default of the env() read behind `key` in the app's config, when simple."""
         values = {app.config_keys[key].default_value for app in self.apps if key in app.config_keys}

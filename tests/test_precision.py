@@ -192,3 +192,41 @@ def test_a_crontab_written_by_a_run_makes_the_start_unknown(tmp_path: Path) -> N
     assert _codes(report, "SCH001") == []
     unknown = [f["message"] for f in report["findings"] if f["code"] == "SRC003"]
     assert len(unknown) == 1 and "writes with RUN" in unknown[0]
+
+
+def test_sidecars_are_not_asked_for_the_apps_variables_or_worker(tmp_path: Path) -> None:
+    """An nginx in front of php-fpm in one task: REQ001, REQ002, QUE001 and SES008 judge only the app."""
+    (tmp_path / "composer.json").write_text(json.dumps({"require": {"laravel/framework": "^11.0"}}))
+    (tmp_path / "artisan").write_text("#!/usr/bin/env php\n<?php\n")
+    (tmp_path / ".env.example").write_text("APP_NAME=Shop\nDB_HOST=127.0.0.1\n")
+    proxy = {"name": "proxy", "image": "nginx:1.27", "command": ["nginx", "-g", "daemon off;"]}
+    php = {
+        "name": "php",
+        "image": "shop:1",
+        "command": ["php-fpm"],
+        "environment": [
+            {"name": "APP_NAME", "value": "Shop"},
+            {"name": "DB_HOST", "value": "db.internal"},
+            {"name": "QUEUE_CONNECTION", "value": "sync"},
+            {"name": "SESSION_DRIVER", "value": "redis"},
+        ],
+        "secrets": [{"name": "APP_KEY", "valueFrom": "arn:aws:ssm:us-east-1:123456789012:parameter/shop/APP_KEY"}],
+    }
+    (tmp_path / "taskdef.json").write_text(json.dumps({"family": "shop", "containerDefinitions": [proxy, php]}))
+    _, report = scan_json(str(tmp_path))
+    on_proxy = [f["code"] for f in report["findings"] if f["target"] == "shop/proxy"]
+    assert on_proxy == [], on_proxy
+
+
+def test_a_variable_the_apps_config_does_not_read_is_not_linted(tmp_path: Path) -> None:
+    """BookStack-like: config/session.php hard-codes same_site, so SESSION_SAME_SITE is ignored."""
+    (tmp_path / "config").mkdir()
+    (tmp_path / "artisan").write_text("#!/usr/bin/env php\n<?php\n")
+    (tmp_path / "config" / "session.php").write_text(
+        "<?php\nreturn [\n    'same_site' => 'lax',\n    'domain' => env('SESSION_DOMAIN'),\n];\n"
+    )
+    (tmp_path / ".env").write_text("SESSION_SAME_SITE=Relaxed\nSESSION_DOMAIN=example.org\nAPP_URL=http://localhost\n")
+    _, report = scan_json(str(tmp_path))
+    codes = {f["code"] for f in report["findings"]}
+    assert "SES006" not in codes
+    assert "SES002" in codes  # the domain is still read, so still linted

@@ -39,7 +39,7 @@ def queue_worker_missing(stack: Stack) -> Iterator[Hit]:
     """
     if not stack.processes_all_known() or any(True for _ in _workers(stack)):
         return
-    for target in stack.deployed():
+    for target in (t for t in stack.deployed() if stack.is_app_target(t)):
         connection, explicit, name = stack.queue_connection(target)
         if connection in laravel.ASYNC_DRIVERS:
             how = (
@@ -267,11 +267,6 @@ def _role(target: Target) -> str:
     return "web"
 
 
-def _is_app(target: Target) -> bool:
-    """The Laravel app's own containers; sidecars (nginx, log routers, agents) are not compared."""
-    return any(p.artisan() is not None for p in target.processes) or target.has("APP_KEY") or target.has("APP_ENV")
-
-
 def _shared_names(target: Target) -> set[str]:
     names = {v.name for v in target.variables} | {s.name for s in target.secrets}
     return {n for n in names if n in SHARED_NAMES or n.startswith(SHARED_PREFIXES)}
@@ -300,7 +295,7 @@ def worker_env_drift(stack: Stack) -> Iterator[Hit]:
     Fix: build every container's environment from one shared list (a Terraform local).
     Source: Laravel docs, Queues (connections); Encryption (APP_KEY).
     """
-    deployed = [t for t in stack.deployed() if t.processes_known and t.environment_known and _is_app(t)]
+    deployed = [t for t in stack.deployed() if t.processes_known and t.environment_known and stack.is_app_target(t)]
     webs = [t for t in deployed if _role(t) == "web"]
     for other in (t for t in deployed if _role(t) != "web"):
         for web in webs:

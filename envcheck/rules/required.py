@@ -83,7 +83,7 @@ def required_variable_missing(stack: Stack) -> Iterator[Hit]:
     Source: Laravel docs, Configuration: Environment Configuration.
     """
     for target in stack.deployed():
-        if not target.environment_known:
+        if not target.environment_known or not stack.is_app_target(target):
             continue
         seen: set[str] = set()
         profile = [r for r in stack.requirements if r.source == "profile"]
@@ -112,6 +112,8 @@ def required_variable_empty(stack: Stack) -> Iterator[Hit]:
     Source: laravel/framework Illuminate\\Support\\Env::get (keywords `empty` and `null`).
     """
     for target in stack.deployed():
+        if not stack.is_app_target(target):
+            continue
         for req in stack.requirements:
             value = env(target, req.name)
             if value.is_empty or value.is_null:

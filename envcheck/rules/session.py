@@ -27,6 +27,8 @@ def session_domain_empty(stack: Stack) -> Iterator[Hit]:
     Source: laravel/framework Illuminate\\Support\\Env::get; RFC 6265 §4.1.2.3 and §5.3 step 6.
     """
     name = stack.env_name("session.domain", "SESSION_DOMAIN")
+    if stack.ignores("session.domain"):
+        return
     shipped_empty = any(v.name == name and v.value == "" for t in stack.templates for v in t.variables)
     for target in stack.runnable():
         value = env(target, name)
@@ -53,6 +55,8 @@ def session_domain_mismatch(stack: Stack) -> Iterator[Hit]:
     Source: RFC 6265 §5.1.3, §5.2.3, §5.3; Laravel docs, session configuration.
     """
     name = stack.env_name("session.domain", "SESSION_DOMAIN")
+    if stack.ignores("session.domain"):
+        return
     url_name = stack.env_name("app.url", "APP_URL")
     for target in stack.runnable():
         domain = env(target, name)
@@ -101,6 +105,8 @@ def secure_cookie_over_http(stack: Stack) -> Iterator[Hit]:
     Source: RFC 6265 §4.1.2.5 and §5.4; MDN, Set-Cookie (Secure, localhost exemption).
     """
     name = stack.env_name("session.secure", "SESSION_SECURE_COOKIE")
+    if stack.ignores("session.secure"):
+        return
     url_name = stack.env_name("app.url", "APP_URL")
     for target in stack.runnable():
         secure = env(target, name)
@@ -132,6 +138,8 @@ def session_cookie_not_secure(stack: Stack) -> Iterator[Hit]:
     Source: RFC 6265 §4.1.2.5, §8.6; OWASP Session Management Cheat Sheet.
     """
     name = stack.env_name("session.secure", "SESSION_SECURE_COOKIE")
+    if stack.ignores("session.secure"):
+        return
     url_name = stack.env_name("app.url", "APP_URL")
     for target in stack.runnable():
         secure = env(target, name)
@@ -179,6 +187,8 @@ def same_site_none_insecure(stack: Stack) -> Iterator[Hit]:
     Updates".
     """
     name = stack.env_name("session.same_site", "SESSION_SAME_SITE")
+    if stack.ignores("session.same_site"):
+        return
     for target in stack.runnable():
         same_site = env(target, name)
         is_none = same_site.known and isinstance(same_site.value, str) and same_site.value.lower() == "none"
@@ -203,6 +213,8 @@ def same_site_invalid(stack: Stack) -> Iterator[Hit]:
     Source: symfony/http-foundation Cookie::withSameSite; Laravel config/session.php.
     """
     name = stack.env_name("session.same_site", "SESSION_SAME_SITE")
+    if stack.ignores("session.same_site"):
+        return
     for target in stack.runnable():
         same_site = env(target, name)
         value = same_site.value
@@ -218,6 +230,8 @@ def same_site_invalid(stack: Stack) -> Iterator[Hit]:
 def _session_driver(stack: Stack, target: Target) -> tuple[str | None, bool, str]:
     """(driver, set explicitly?, variable). The default is the app's config default, else by version."""
     name = stack.env_name("session.driver", "SESSION_DRIVER")
+    if stack.ignores("session.driver"):
+        return None, False, name  # the app's config names its driver itself
     value = env(target, name)
     if value.present:
         return (value.value if value.known and isinstance(value.value, str) else None), True, name
@@ -239,7 +253,7 @@ def session_store_not_shared(stack: Stack) -> Iterator[Hit]:
     Source: Laravel docs, HTTP Session: Configuration.
     """
     for target in stack.deployed():
-        if target.replicas is None or target.replicas < 2:
+        if target.replicas is None or target.replicas < 2 or not stack.is_app_target(target):
             continue
         driver, explicit, name = _session_driver(stack, target)
         if driver in LOCAL_DRIVERS:
@@ -268,6 +282,8 @@ def session_driver_invalid(stack: Stack) -> Iterator[Hit]:
     Source: laravel/framework Illuminate\\Support\\Manager::createDriver; SessionManager.
     """
     name = stack.env_name("session.driver", "SESSION_DRIVER")
+    if stack.ignores("session.driver"):
+        return
     for target in stack.runnable():
         value = env(target, name)
         if not (value.present and value.known):
@@ -296,6 +312,8 @@ def session_cookie_name_invalid(stack: Stack) -> Iterator[Hit]:
     Source: PHP manual, Variables From External Sources (dots in incoming variable names).
     """
     name = stack.env_name("session.cookie", "SESSION_COOKIE")
+    if stack.ignores("session.cookie"):
+        return
     for target in stack.runnable():
         value = env(target, name)
         text = value.value if value.known else None
@@ -320,6 +338,8 @@ def session_lifetime_invalid(stack: Stack) -> Iterator[Hit]:
     Source: Laravel config/session.php (`lifetime`); Illuminate\\Session\\Middleware\\StartSession.
     """
     name = stack.env_name("session.lifetime", "SESSION_LIFETIME")
+    if stack.ignores("session.lifetime"):
+        return
     for target in stack.runnable():
         value = env(target, name)
         if not (value.present and value.known):

@@ -447,7 +447,8 @@ class LaravelApp:
     session_keys: dict[str, ConfigKey] = field(default_factory=dict)  # "domain" -> SESSION_DOMAIN read
     queue_default: ConfigKey | None = None
     queue_retry_after: dict[str, RetryAfter] = field(default_factory=dict)
-    horizon_timeouts: list[HorizonTimeout] = field(default_factory=list)  # each supervisor's literal `timeout`
+    horizon_timeouts: list[HorizonTimeout] = field(default_factory=list)
+    fixed_keys: set[str] = field(default_factory=set)  # config keys set to a literal: no env var is read  # each supervisor's literal `timeout`
     config_files: dict[str, Path] = field(default_factory=dict)  # stem -> path
     schedule_files: list[Path] = field(default_factory=list)  # Kernel/bootstrap/routes files read
 
@@ -593,6 +594,21 @@ def _config_keys(php: PhpFile, entries: list[_Entry], prefix: str, path: Path) -
         elif found := _value_env(php, *entry.value, path):
             keys[dotted] = found
     return keys
+
+
+def _fixed_keys(php: PhpFile, entries: list[_Entry], prefix: str, path: Path) -> set[str]:
+    """Dotted keys whose value reads no env var at all (`'same_site' => 'lax'`): the app ignores
+    the variable the framework's skeleton reads there."""
+    fixed: set[str] = set()
+    for entry in entries:
+        if entry.key is None:
+            continue
+        dotted = f"{prefix}.{entry.key}"
+        if entry.children is not None:
+            fixed |= _fixed_keys(php, entry.children, dotted, path)
+        elif _value_env(php, *entry.value, path) is None:
+            fixed.add(dotted)
+    return fixed
 
 
 def _retry_after(php: PhpFile, entries: list[_Entry], path: Path) -> dict[str, RetryAfter]:
@@ -989,6 +1005,7 @@ def _read_config(app: LaravelApp, php: PhpFile, path: Path) -> None:
     entries = _returned_array(php)
     keys = _config_keys(php, entries, stem, path)
     app.config_keys.update(keys)
+    app.fixed_keys |= _fixed_keys(php, entries, stem, path)
     if stem == "session":
         app.session_keys = {k.split(".", 1)[1]: v for k, v in keys.items() if k.count(".") == 1}
     elif stem == "queue":
