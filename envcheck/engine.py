@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from envcheck.discover import Discovered, discover
 from envcheck.fs import ScanContext
@@ -13,10 +14,15 @@ from envcheck.model import Finding, Requirement, Target
 from envcheck.policy import apply_policy
 from envcheck.profile import Profile
 from envcheck.rules.registry import all_rules
-from envcheck.sources.scripts import ProcessIndex
 from envcheck.sources.taskdef import TaskDefinitionDoc
 from envcheck.stack import Stack
 from envcheck.suppress import apply_suppressions
+
+if TYPE_CHECKING:
+    from envcheck.sources.scripts import ProcessIndex as ProcessIndexT
+
+# Files that say what a container runs; without any (and no deployed target) the process index is not built.
+PROCESS_KINDS = ("dockerfile", "script", "supervisord", "crontab", "compose", "procfile")
 
 # Front-end build-time variables: a deployed PHP container never reads them.
 BUILD_TIME_PREFIXES = ("VITE_", "MIX_")
@@ -69,7 +75,6 @@ def build_stack(
     paths: list[Path], ctx: ScanContext, profile: Profile, live_docs: list[TaskDefinitionDoc] | None = None
 ) -> Stack:
     from envcheck.sources.dotenv import load_dotenv
-    from envcheck.sources.laravel import load_laravel
     from envcheck.sources.taskdef import targets_from_doc
 
     found = discover(paths, ctx)
@@ -87,12 +92,18 @@ def build_stack(
     docs = live_docs if live_docs is not None else repo_task_definitions(found, ctx)
     deployed = [t for doc in docs for t in targets_from_doc(doc, ctx)]
 
-    index = ProcessIndex.build(found, ctx)
-    for target in deployed:
-        link_processes(target, index, ctx)
+    if deployed or any(found[kind] for kind in PROCESS_KINDS):
+        from envcheck.sources.scripts import ProcessIndex
+
+        index = ProcessIndex.build(found, ctx)
+        for target in deployed:
+            link_processes(target, index, ctx)
+        stack.dockerfiles = index.dockerfiles
     stack.targets.extend(deployed)
-    stack.dockerfiles = index.dockerfiles
-    stack.apps = load_laravel(found, ctx)
+    if found["laravel"]:
+        from envcheck.sources.laravel import load_laravel
+
+        stack.apps = load_laravel(found, ctx)
     stack.requirements = requirements(stack)
     mark_profile_secrets(stack)
     return stack
@@ -101,16 +112,19 @@ def build_stack(
 def repo_task_definitions(found: Discovered, ctx: ScanContext) -> list[TaskDefinitionDoc]:
     """Task definitions written in the repository: Terraform, then task-definition JSON files."""
     from envcheck.sources.taskdef import load_taskdef_json
-    from envcheck.sources.terraform import load_terraform
 
-    docs = load_terraform(found["terraform"], found["tfvars"], ctx)
+    docs: list[TaskDefinitionDoc] = []
+    if found["terraform"]:
+        from envcheck.sources.terraform import load_terraform  # python-hcl2 costs ~0.4 s to load
+
+        docs = load_terraform(found["terraform"], found["tfvars"], ctx)
     read_by_terraform = {doc.path.resolve() for doc in docs}  # `file("containers.json")`: one target, not two
     return docs + [
         doc for path in found["json"] if path.resolve() not in read_by_terraform for doc in load_taskdef_json(path, ctx)
     ]
 
 
-def link_processes(target: Target, index: ProcessIndex, ctx: ScanContext) -> None:
+def link_processes(target: Target, index: ProcessIndexT, ctx: ScanContext) -> None:
     """A container runs its own command/entryPoint, else its image's Dockerfile start.
 
     When that cannot be followed, the target's processes stay unknown and the process
