@@ -16,9 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from envcheck.fs import ScanContext
-from envcheck.sources import terraform
 from envcheck.sources.taskdef import TaskDefinitionDoc, targets_from_doc
 from envcheck.sources.terraform import load_terraform
+from envcheck.sources.terraform.functions import FUNCTIONS
+from envcheck.sources.terraform.hcl import grammar_cache_file
 from envcheck.values import Unknown
 
 FIXTURES = Path(__file__).parent / "fixtures" / "terraform"
@@ -374,14 +375,14 @@ def test_bom_and_crlf_files_parse(tmp_path: Path) -> None:
 
 def test_grammar_cache_goes_to_the_user_cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    path = terraform._cache_file()
+    path = grammar_cache_file()
     assert path is not None and path.parent == tmp_path / "xdg" / "envcheck"
     import hcl2.parser
 
     assert path.is_file() or not Path(hcl2.parser.PARSER_FILE).is_file()  # seeded from hcl2's copy
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/dir")  # ignored, as the XDG spec says
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    path = terraform._cache_file()
+    path = grammar_cache_file()
     assert path is not None and path.parent == tmp_path / "home" / ".cache" / "envcheck"
 
 
@@ -489,7 +490,7 @@ def expressions(draw: st.DrawFn, depth: int = 3) -> str:
     if depth == 0:
         return draw(leaves)
     sub = expressions(depth - 1)
-    functions = [*sorted(terraform._FUNCTIONS), "file", "templatefile", "cidrsubnet", "provider::x::y"]
+    functions = [*sorted(FUNCTIONS), "file", "templatefile", "cidrsubnet", "provider::x::y"]
     shape = draw(st.integers(0, 12))
     a, b, c = draw(sub), draw(sub), draw(sub)
     return [
