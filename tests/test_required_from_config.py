@@ -64,7 +64,7 @@ def test_an_inactive_disk_needs_nothing(tmp_path: Path) -> None:
 
 
 def test_get_or_fail_is_required_and_a_no_default_read_is_not(tmp_path: Path) -> None:
-    _app(tmp_path, {})
+    _app(tmp_path, {"APP_ENV": "production"})
     _, report = scan_json(str(tmp_path))
     assert _missing(report) == {"BILLING_API_KEY": "error"}
     finding = next(f for f in report["findings"] if f["variable"] == "BILLING_API_KEY")
