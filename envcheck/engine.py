@@ -91,6 +91,7 @@ def build_stack(
 
     docs = live_docs if live_docs is not None else repo_task_definitions(found, ctx)
     deployed = [t for doc in docs for t in targets_from_doc(doc, ctx)]
+    stack.sqs_queues = next((doc.extra["sqs_queues"] for doc in docs if "sqs_queues" in doc.extra), [])
 
     if deployed or any(found[kind] for kind in PROCESS_KINDS):
         from envcheck.sources.scripts import ProcessIndex

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from envcheck.sources.dotenv import DotenvFile
     from envcheck.sources.laravel import LaravelApp
     from envcheck.sources.scripts import DockerfileInfo
+    from envcheck.sources.terraform.sqs import SqsQueue
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Stack:
     requirements: list[Requirement] = field(default_factory=list)
     files: int = 0
     dockerfiles: list[DockerfileInfo] = field(default_factory=list)
+    sqs_queues: list[SqsQueue] = field(default_factory=list)  # aws_sqs_queue resources the Terraform declares
     previous: Stack | None = None  # for transition rules: the revision before this one (`diff OLD NEW`)
 
     @property

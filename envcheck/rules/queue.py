@@ -58,7 +58,7 @@ def queue_worker_missing(stack: Stack) -> Iterator[Hit]:
 def _retry_after(stack: Stack, target: Target, connection: str) -> tuple[int, str] | None:
     """The connection's retry_after (or sqs visibility timeout) and where it comes from."""
     if connection == "sqs":
-        return laravel.SQS_DEFAULT_VISIBILITY_TIMEOUT, "the SQS default visibility timeout"
+        return _visibility_timeout(stack, target)
     for app in stack.apps:
         configured = app.queue_retry_after.get(connection)
         if configured is None:
@@ -81,6 +81,25 @@ def _retry_after(stack: Stack, target: Target, connection: str) -> tuple[int, st
     return None
 
 
+def _visibility_timeout(stack: Stack, target: Target) -> tuple[int, str] | None:
+    """The visibility timeout of the SQS queue the worker reads, when the scanned Terraform declares it.
+
+    The queue is matched by SQS_QUEUE (a name or a URL), or is the only one declared; a queue made
+    elsewhere is unknown, so nothing is said about it.
+    """
+    queues = stack.sqs_queues
+    wanted = env(target, stack.env_name("queue.connections.sqs.queue", "SQS_QUEUE"))
+    name = wanted.text.rstrip("/").rsplit("/", 1)[-1] if wanted.known and wanted.text else None
+    matched = [q for q in queues if name and q.name == name] or (queues if len(queues) == 1 and not name else [])
+    if len(matched) != 1:
+        return None
+    queue = matched[0]
+    if queue.visibility_timeout is None:
+        return None
+    where = f"{display_path(queue.path)}:{queue.line}"
+    return queue.visibility_timeout, f"the visibility timeout of aws_sqs_queue {queue.name or ''} at {where}"
+
+
 @rule("QUE002", "worker-timeout-exceeds-retry-after", Severity.ERROR, "queue")
 def worker_timeout_exceeds_retry_after(stack: Stack) -> Iterator[Hit]:
     """A worker's `--timeout` is not several seconds below its connection's `retry_after`.
@@ -89,9 +108,11 @@ def worker_timeout_exceeds_retry_after(stack: Stack) -> Iterator[Hit]:
     worker, even though the first is still running it: the job runs twice (two avatars, two
     charges, two emails). Laravel's docs: `--timeout` should always be at least several seconds
     shorter than `retry_after`. The defaults are `--timeout=60` and `retry_after` 90 for redis,
-    database and beanstalkd; for sqs the queue's visibility timeout (30 s by default) plays
-    that role. A Horizon supervisor's `timeout` in config/horizon.php counts as the worker's
-    `--timeout`. envcheck wants at least 5 seconds of margin.
+    database and beanstalkd; for sqs the queue's visibility timeout plays that role: the
+    `visibility_timeout_seconds` of the `aws_sqs_queue` in the scanned Terraform (30 s when it
+    does not set it). A queue made outside the scan is not guessed at. A Horizon supervisor's
+    `timeout` in config/horizon.php counts as the worker's `--timeout`. envcheck wants at least
+    5 seconds of margin.
     Example: `php artisan queue:work redis --timeout=300` with redis' `retry_after` of 90.
     Fix: lower `--timeout` below `retry_after`, or raise `retry_after` in config/queue.php
     (`REDIS_QUEUE_RETRY_AFTER` on Laravel 11+) above the longest job.

@@ -447,8 +447,8 @@ class LaravelApp:
     session_keys: dict[str, ConfigKey] = field(default_factory=dict)  # "domain" -> SESSION_DOMAIN read
     queue_default: ConfigKey | None = None
     queue_retry_after: dict[str, RetryAfter] = field(default_factory=dict)
-    horizon_timeouts: list[HorizonTimeout] = field(default_factory=list)
-    fixed_keys: set[str] = field(default_factory=set)  # config keys set to a literal: no env var is read  # each supervisor's literal `timeout`
+    horizon_timeouts: list[HorizonTimeout] = field(default_factory=list)  # each supervisor's literal `timeout`
+    fixed_keys: set[str] = field(default_factory=set)  # config keys set to a literal: no env var is read
     config_files: dict[str, Path] = field(default_factory=dict)  # stem -> path
     schedule_files: list[Path] = field(default_factory=list)  # Kernel/bootstrap/routes files read
 

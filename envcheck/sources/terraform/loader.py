@@ -23,11 +23,12 @@ from envcheck.sources.terraform.evaluate import Evaluator
 from envcheck.sources.terraform.hcl import parse_hcl
 from envcheck.sources.terraform.instances import ModuleInstance, call_inputs, instances_of, root_inputs
 from envcheck.sources.terraform.replicas import TaskDefsByName, link_services
+from envcheck.sources.terraform.sqs import SqsQueue, sqs_queues
 from envcheck.sources.terraform.task_definitions import task_definition
 from envcheck.sources.terraform.tfvars import Tfvars
 from envcheck.sources.terraform.values import SourceFile, known
 
-_SNIFF = re.compile(r"aws_ecs_(?:task_definition|service)\b")
+_SNIFF = re.compile(r"aws_ecs_(?:task_definition|service)\b|aws_sqs_queue\b")
 _LOCAL_SOURCE = re.compile(r"""["']?\bsource["']?\s*[=:]\s*"(\.{1,2}(?:/[^"]*)?)\"""")
 _MAX_MODULE_DEPTH = 8
 
@@ -55,6 +56,7 @@ class Loader:
         self.tfvars = Tfvars([Path(os.path.normpath(p.absolute())) for p in tfvars_files], ctx, self)
         self.modules: dict[Path, Module] = {}
         self._expressions: dict[str, Any] = {}
+        self.sqs_queues: list[SqsQueue] = []
 
     def run(self) -> list[TaskDefinitionDoc]:
         texts = {path: text for path in self.tf_files if (text := self.ctx.read_text(path)) is not None}
@@ -77,6 +79,8 @@ class Loader:
             except Exception as exc:  # the per-value guards should hold; this keeps the other roots if not
                 where = next(iter(module.texts), module.dir)
                 self.ctx.report("SRC003", f"Terraform here could not be evaluated ({exc.__class__.__name__})", where)
+        for doc in docs:  # the queues are the stack's, not one task definition's: every doc carries the list
+            doc.extra["sqs_queues"] = self.sqs_queues
         return docs
 
     # -- reading
@@ -135,6 +139,7 @@ class Loader:
                 if doc is not None:
                     by_name.setdefault(block.label(1), []).append((key, doc))
         link_services(instance, by_name)
+        self.sqs_queues += sqs_queues(instance)
         docs = [doc for entries in by_name.values() for _, doc in entries]
         for call in instance.module.calls:
             folder = self.callee(instance.module, call)
