@@ -6,6 +6,7 @@ import ipaddress
 from urllib.parse import urlsplit
 
 from envcheck.model import Location, Target
+from envcheck.rules.registry import Hit
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 
@@ -44,3 +45,8 @@ def is_ip(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def variable_hit(target: Target, name: str, message: str) -> Hit:
+    """A finding about one variable of a target, pointing at its line."""
+    return Hit(message, where(target, name), target.id, name)

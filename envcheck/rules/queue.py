@@ -8,7 +8,7 @@ from envcheck import laravel
 from envcheck.fs import display_path
 from envcheck.laravel import env
 from envcheck.model import Process, Severity, Target
-from envcheck.rules.common import where
+from envcheck.rules.common import variable_hit, where
 from envcheck.rules.registry import Hit, rule
 from envcheck.stack import Stack
 
@@ -47,11 +47,10 @@ def queue_worker_missing(stack: Stack) -> Iterator[Hit]:
                 if explicit
                 else f"{connection} ({stack.default_note('queue.default')}; {name} is unset)"
             )
-            yield Hit(
-                f"{how} but no deployed process runs queue:work, queue:listen or horizon: jobs are never processed",
-                where(target, name),
-                target.id,
+            yield variable_hit(
+                target,
                 name,
+                f"{how} but no deployed process runs queue:work, queue:listen or horizon: jobs are never processed",
             )
 
 
@@ -226,7 +225,7 @@ def queue_connection_invalid(stack: Stack) -> Iterator[Hit]:
             problem = f"names no configured connection: `The [{raw}] queue connection has not been configured.`"
         else:
             continue
-        yield Hit(f"{name} {problem}", where(target, name), target.id, name)
+        yield variable_hit(target, name, f"{name} {problem}")
 
 
 @rule("QUE006", "horizon-needs-redis", Severity.ERROR, "queue")

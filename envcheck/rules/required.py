@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from envcheck.fs import display_path
 from envcheck.laravel import env
 from envcheck.model import Location, Requirement, Severity, Target
-from envcheck.rules.common import url_parts, where
+from envcheck.rules.common import url_parts, variable_hit, where
 from envcheck.rules.registry import Hit, rule
 from envcheck.stack import Stack
 
@@ -212,11 +212,10 @@ def variable_name_typo(stack: Stack) -> Iterator[Hit]:
                 if k not in present and _edit_distance_one(name, k) and re.sub(r"\d", "", k) != re.sub(r"\d", "", name)
             )
             if close:
-                yield Hit(
-                    f"{name} is unknown; did you mean {close[0]}? (the app reads {close[0]}, which is unset)",
-                    where(target, name),
-                    target.id,
+                yield variable_hit(
+                    target,
                     name,
+                    f"{name} is unknown; did you mean {close[0]}? (the app reads {close[0]}, which is unset)",
                 )
 
 

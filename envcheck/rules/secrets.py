@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from envcheck import secrets as detect
 from envcheck.laravel import env
 from envcheck.model import Severity
-from envcheck.rules.common import where
+from envcheck.rules.common import variable_hit, where
 from envcheck.rules.registry import Hit, rule
 from envcheck.stack import Stack, is_production
 
@@ -67,12 +67,7 @@ def app_debug_in_production(stack: Stack) -> Iterator[Hit]:
     for target in stack.runnable():
         debug = env(target, "APP_DEBUG")
         if is_production(target) and debug.present and debug.known and debug.truthy:
-            yield Hit(
-                "APP_DEBUG is on in production: error pages expose the environment",
-                where(target, "APP_DEBUG"),
-                target.id,
-                "APP_DEBUG",
-            )
+            yield variable_hit(target, "APP_DEBUG", "APP_DEBUG is on in production: error pages expose the environment")
 
 
 @rule("SEC003", "app-key-invalid", Severity.ERROR, "secrets")
@@ -130,11 +125,8 @@ def seeders_in_production(stack: Stack) -> Iterator[Hit]:
             continue
         run = env(target, "RUN_SEEDERS")
         if run.present and run.known and run.truthy:
-            yield Hit(
-                "RUN_SEEDERS is on in production: seeders create accounts with default passwords",
-                where(target, "RUN_SEEDERS"),
-                target.id,
-                "RUN_SEEDERS",
+            yield variable_hit(
+                target, "RUN_SEEDERS", "RUN_SEEDERS is on in production: seeders create accounts with default passwords"
             )
         for process in target.processes:
             args = process.artisan() or ()

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from envcheck.laravel import env
 from envcheck.model import Severity, Target
-from envcheck.rules.common import is_ip, is_local_host, url_parts, where
+from envcheck.rules.common import is_ip, is_local_host, url_parts, variable_hit, where
 from envcheck.rules.registry import Hit, rule
 from envcheck.stack import Stack, is_production
 
@@ -33,11 +33,8 @@ def session_domain_empty(stack: Stack) -> Iterator[Hit]:
     for target in stack.runnable():
         value = env(target, name)
         if value.is_empty and not shipped_empty:
-            yield Hit(
-                f"{name} is empty: the cookie is host-only, as if unset; remove the variable",
-                where(target, name),
-                target.id,
-                name,
+            yield variable_hit(
+                target, name, f"{name} is empty: the cookie is host-only, as if unset; remove the variable"
             )
 
 
@@ -74,7 +71,7 @@ def session_domain_mismatch(stack: Stack) -> Iterator[Hit]:
             if host == bare or host.endswith("." + bare):
                 continue
             problem = f"does not domain-match the APP_URL host {host!r}: browsers drop the session cookie"
-        yield Hit(f"{name} {text!r} {problem}", where(target, name), target.id, name)
+        yield variable_hit(target, name, f"{name} {text!r} {problem}")
 
 
 def _domain_syntax_problem(text: str) -> str | None:
@@ -148,11 +145,8 @@ def session_cookie_not_secure(stack: Stack) -> Iterator[Hit]:
             continue
         parts = url_parts(url.text)
         if parts and parts[0] == "https":
-            yield Hit(
-                f"{name} is false in production behind https: the cookie may travel over plain http",
-                where(target, name),
-                target.id,
-                name,
+            yield variable_hit(
+                target, name, f"{name} is false in production behind https: the cookie may travel over plain http"
             )
 
 
@@ -193,12 +187,7 @@ def same_site_none_insecure(stack: Stack) -> Iterator[Hit]:
         same_site = env(target, name)
         is_none = same_site.known and isinstance(same_site.value, str) and same_site.value.lower() == "none"
         if is_none and _secure_cookie(stack, target) is False:
-            yield Hit(
-                f"{name}=none without a Secure cookie: browsers reject the session cookie",
-                where(target, name),
-                target.id,
-                name,
-            )
+            yield variable_hit(target, name, f"{name}=none without a Secure cookie: browsers reject the session cookie")
 
 
 @rule("SES006", "same-site-invalid", Severity.ERROR, "session")
@@ -219,11 +208,8 @@ def same_site_invalid(stack: Stack) -> Iterator[Hit]:
         same_site = env(target, name)
         value = same_site.value
         if same_site.known and isinstance(value, str) and value and value.lower() not in SAME_SITE_VALUES:
-            yield Hit(
-                f"{name}={value!r} is not lax, strict, none or null: Laravel throws on every response",
-                where(target, name),
-                target.id,
-                name,
+            yield variable_hit(
+                target, name, f"{name}={value!r} is not lax, strict, none or null: Laravel throws on every response"
             )
 
 
@@ -262,11 +248,8 @@ def session_store_not_shared(stack: Stack) -> Iterator[Hit]:
                 if explicit
                 else f"{driver} ({stack.default_note('session.driver')}; {name} is unset)"
             )
-            yield Hit(
-                f"{how} keeps sessions inside each of {target.replicas} replicas: users bounce to login",
-                where(target, name),
-                target.id,
-                name,
+            yield variable_hit(
+                target, name, f"{how} keeps sessions inside each of {target.replicas} replicas: users bounce to login"
             )
 
 
@@ -291,12 +274,7 @@ def session_driver_invalid(stack: Stack) -> Iterator[Hit]:
         driver = value.value
         if driver is None or driver == "" or (isinstance(driver, str) and driver not in SESSION_DRIVERS):
             shown = "null" if driver is None else repr(driver)
-            yield Hit(
-                f"{name}={shown} is not a session driver: `Driver [...] not supported`",
-                where(target, name),
-                target.id,
-                name,
-            )
+            yield variable_hit(target, name, f"{name}={shown} is not a session driver: `Driver [...] not supported`")
 
 
 @rule("SES010", "session-cookie-name-invalid", Severity.ERROR, "session")
@@ -318,11 +296,8 @@ def session_cookie_name_invalid(stack: Stack) -> Iterator[Hit]:
         value = env(target, name)
         text = value.value if value.known else None
         if isinstance(text, str) and any(c in text for c in ". ["):
-            yield Hit(
-                f"{name}={text!r}: PHP renames the cookie on the way back, so the session is lost",
-                where(target, name),
-                target.id,
-                name,
+            yield variable_hit(
+                target, name, f"{name}={text!r}: PHP renames the cookie on the way back, so the session is lost"
             )
 
 
@@ -347,9 +322,6 @@ def session_lifetime_invalid(stack: Stack) -> Iterator[Hit]:
         text = value.value if isinstance(value.value, str) else None
         if text is None or not text.strip().isdigit() or int(text) == 0:
             var = target.get(name)
-            yield Hit(
-                f"{name}={var.shown if var else '?'!r} is not a positive number of minutes",
-                where(target, name),
-                target.id,
-                name,
+            yield variable_hit(
+                target, name, f"{name}={var.shown if var else '?'!r} is not a positive number of minutes"
             )
