@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from envcheck.fs import ScanContext
 from envcheck.sources.terraform.hcl import node_kind, node_line, node_name, parse_hcl, parse_problem, rule_name
+from envcheck.sources.terraform.prune import prune
 from envcheck.sources.terraform.templates import unescape
 
 _T = TypeVar("_T")
@@ -123,7 +124,7 @@ def read_blocks(ctx: ScanContext, path: Path, text: str) -> list[Block] | None:
     """The blocks of a .tf or .tf.json file, or None after an SRC002 finding."""
     if path.name.lower().endswith(".json"):
         return parsed_or_reported(ctx, path, "JSON", lambda: json_blocks(json.loads(text), path, text))
-    return parsed_or_reported(ctx, path, "HCL", lambda: hcl_blocks(parse_hcl(text), path))
+    return parsed_or_reported(ctx, path, "HCL", lambda: hcl_blocks(parse_hcl(prune(text)), path))
 
 
 def parsed_or_reported(ctx: ScanContext, path: Path, syntax: str, parse: Callable[[], _T]) -> _T | None:
