@@ -18,6 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
 
 REPO = Path(__file__).resolve().parent.parent
+MIXED_HEAD = 'resource "aws_ecs_task_definition" "a" {\n  family = "f"\n  container_definitions = jsonencode([])\n}\n'
+MIXED_BLOCK = 'resource "aws_s3_bucket" "b{i}" {{\n  bucket = "bucket-{i}"\n  tags = {{ Name = "x" }}\n}}\n'
 
 
 def timed(args: list[str], repeat: int) -> float:
@@ -39,6 +41,11 @@ def main() -> None:
     print("|---|---:|---:|")
     print(f"| `envcheck --version` (start-up) | 0 | {timed(['--version'], args.repeat):.3f} |")
     print(f"| `envcheck scan examples/myteacher` | 14 | {timed(['scan', 'examples/myteacher'], args.repeat):.3f} |")
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "main.tf").write_text(MIXED_HEAD + "".join(MIXED_BLOCK.format(i=i) for i in range(12000)))
+        seconds = timed(["scan", "--fail-on", "never", str(root)], args.repeat)
+        print(f"| one 1 MB main.tf: a task definition among 12,000 other resources | 1 .tf | {seconds:.3f} |")
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp) / "tree"
