@@ -56,3 +56,15 @@ def test_unsure_text_is_left_whole() -> None:
 def test_never_raises_and_keeps_every_line(text: str) -> None:
     pruned = prune(text)
     assert len(pruned) == len(text) and pruned.count("\n") == text.count("\n")
+
+
+def test_too_much_relevant_hcl_is_refused_not_parsed(tmp_path) -> None:
+    from envcheck.fs import ScanContext
+    from envcheck.sources.terraform import load_terraform
+
+    block = 'resource "aws_ecs_service" "s%d" {\n  name = "%s"\n  desired_count = 1\n}\n'
+    path = tmp_path / "main.tf"
+    path.write_text("".join(block % (i, "x" * 200) for i in range(1400)))
+    ctx = ScanContext(roots=[tmp_path.resolve()])
+    assert load_terraform([path], [], ctx) == []
+    assert [(f.code, "parse cap" in f.message) for f in ctx.findings] == [("SRC001", True)]

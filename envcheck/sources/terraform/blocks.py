@@ -114,6 +114,11 @@ def _merge_override(base: Block, over: Block) -> None:
     base.blocks = [b for b in base.blocks if b.kind not in kinds] + over.blocks
 
 
+# python-hcl2 parses ~15 KB a second: past this much text left after pruning, a file is refused
+# (SRC001) rather than stall a pre-commit hook. Real task-definition files are a few KB.
+MAX_PARSED_HCL = 256 * 1024
+
+
 def is_override(path: Path) -> bool:
     """`override.tf`, `*_override.tf` (and .tf.json): merged over the other files of the directory."""
     stem = path.name.removesuffix(".json").removesuffix(".tf")
@@ -124,7 +129,17 @@ def read_blocks(ctx: ScanContext, path: Path, text: str) -> list[Block] | None:
     """The blocks of a .tf or .tf.json file, or None after an SRC002 finding."""
     if path.name.lower().endswith(".json"):
         return parsed_or_reported(ctx, path, "JSON", lambda: json_blocks(json.loads(text), path, text))
-    return parsed_or_reported(ctx, path, "HCL", lambda: hcl_blocks(parse_hcl(prune(text)), path))
+    relevant = prune(text)
+    size = len(relevant) - sum(map(relevant.count, " \n\t\r"))
+    if size > MAX_PARSED_HCL:
+        ctx.report(
+            "SRC001",
+            f"{size // 1024} KB of ECS-related HCL, over the parse cap ({MAX_PARSED_HCL // 1024} KB): "
+            "python-hcl2 would take minutes",
+            path,
+        )
+        return None
+    return parsed_or_reported(ctx, path, "HCL", lambda: hcl_blocks(parse_hcl(relevant), path))
 
 
 def parsed_or_reported(ctx: ScanContext, path: Path, syntax: str, parse: Callable[[], _T]) -> _T | None:
