@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.text import Text
 
 from envcheck.engine import ScanResult
-from envcheck.model import Finding
+from envcheck.model import Finding, Target
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 INDENT = 8
@@ -30,8 +30,12 @@ def render_text(result: ScanResult, console: Console) -> None:
     for finding in safe_findings(result):
         if not finding.suppressed:
             groups[_group(finding)].append(finding)
+    targets = {t.id: t for t in result.stack.targets}
     for name in sorted(groups, key=lambda g: (-max(f.severity.rank for f in groups[g]), g)):
-        console.print(Text(name, style="bold underline"))
+        header = Text(name, style="bold underline")
+        if name in targets:
+            header.append(f"  {_describe(targets[name])}", style="dim")
+        console.print(header)
         for f in sorted(groups[name], key=lambda f: (-f.severity.rank, f.code)):
             line = Text("  ")
             line.append(LABEL[f.severity.value], style=STYLE[f.severity.value])
@@ -46,6 +50,17 @@ def render_text(result: ScanResult, console: Console) -> None:
                 console.print(Text(f"{' ' * INDENT}at {f.location}", style="dim"), overflow="ignore", crop=False)
         console.print()
     console.print(summary_line(result))
+
+
+def _describe(target: Target) -> str:
+    """What a target is, at a glance: where it runs, how many copies, where it is written."""
+    parts: list[str] = [target.kind if target.kind != "local" else "local .env"]
+    if target.replicas is not None:
+        parts.append(f"{target.replicas} replica{'s' if target.replicas != 1 else ''}")
+    if target.kind == "deployed" and target.location.path != target.id:
+        name = target.location.path.rsplit("/", 1)[-1]
+        parts.append(f"{name}:{target.location.line}" if target.location.line else name)
+    return "(" + ", ".join(parts) + ")"
 
 
 def summary_line(result: ScanResult) -> Text:
