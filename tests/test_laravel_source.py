@@ -387,3 +387,11 @@ def test_deep_nesting_does_not_overflow() -> None:
     _scan_everything("<?php return " + "[" * 5000 + "]" * 5000 + ";")
     _scan_everything('<?php $a = "' + '{$x["' * 3000 + '";')
     _scan_everything("<?php Schedule::daily()->group(function () { " * 500)
+
+
+def test_env_helpers_around_env_are_reads_too() -> None:
+    """Firefly III reads most settings through its own envNonEmpty(); those are env reads."""
+    from envcheck.sources.laravel import PhpFile, env_reads
+
+    php = PhpFile.parse("<?php return ['domain' => envNonEmpty('COOKIE_DOMAIN', null), 'x' => $o->env('NO')];")
+    assert [(r.name, r.default) for r in env_reads(php)] == [("COOKIE_DOMAIN", "null")]

@@ -471,6 +471,11 @@ def _literal_value(php: PhpFile, start: int, end: int) -> str | None:
     return None
 
 
+# Functions that read an env var like `env()`: Laravel's, and helpers apps define around it
+# (Firefly III's `envNonEmpty()` returns the default for an empty value too).
+ENV_FUNCTIONS = ("env", "envnonempty")
+
+
 def env_call_at(php: PhpFile, i: int, path: Path | None = None) -> tuple[EnvRead, int] | None:
     """The env read starting at token i and the index of its closing paren, or None.
 
@@ -478,7 +483,7 @@ def env_call_at(php: PhpFile, i: int, path: Path | None = None) -> tuple[EnvRead
     must be on a class named Env. A name that is not a plain string literal is skipped.
     """
     toks = php.toks
-    if php.is_name(i, "env") and php.is_op(i + 1, "(") and not php.is_op(i - 1, "->", "?->", "::"):
+    if php.is_name(i, *ENV_FUNCTIONS) and php.is_op(i + 1, "(") and not php.is_op(i - 1, "->", "?->", "::"):
         if php.is_name(i - 1, "function", "new", "const"):
             return None
         open_, required = i + 1, False
