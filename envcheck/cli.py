@@ -114,6 +114,9 @@ def scan(
     exclude: Annotated[
         Optional[list[str]], typer.Option("--exclude", help="Never scan paths matching this glob (repeatable).")
     ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Say on stderr what each target runs and how it was linked.")
+    ] = False,
 ) -> None:
     """Scan files and directories and report configuration mistakes."""
     from envcheck.config import find_config
@@ -141,6 +144,13 @@ def scan(
         with progress(wanted(stdout_format)) as on_read:
             options.on_read = on_read
             result = run_scan(targets, options)
+        if verbose:
+            from envcheck.report.linking import describe_stack
+            from envcheck.report.scrub import scrub, secret_values
+
+            hidden = secret_values(result)
+            for line in describe_stack(result.stack):
+                typer.echo(scrub(line, hidden), err=True)
         if accepted is not None:
             from envcheck.baseline import apply_baseline
 

@@ -96,3 +96,12 @@ def test_scan_never_imports_boto3() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_verbose_says_what_each_target_runs_on_stderr(in_repo) -> None:
+    code, out, err = run_cli("scan", "--verbose", "--format", "json", "examples/myteacher-fixed")
+    assert code == 1 and json.loads(out)["findings"]
+    assert "runs (the Dockerfile's start):" in err
+    assert "queue:work redis --sleep=3 --tries=3 --timeout=300 --daemon [background]" in err
+    assert "schedule:run [background, loop sleep 60]" in err
+    assert "r8_EXAMPLE" not in err
