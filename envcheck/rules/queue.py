@@ -287,6 +287,12 @@ def _role(target: Target) -> str:
     return "web"
 
 
+def _same_app(a: Target, b: Target) -> bool:
+    """Targets declared side by side (one Terraform module, one folder of task definitions) belong to
+    one app; a monorepo's other apps are not compared with it."""
+    return a.location.path.rsplit("/", 1)[0] == b.location.path.rsplit("/", 1)[0]
+
+
 def _shared_names(target: Target) -> set[str]:
     names = {v.name for v in target.variables} | {s.name for s in target.secrets}
     return {n for n in names if n in SHARED_NAMES or n.startswith(SHARED_PREFIXES)}
@@ -312,13 +318,15 @@ def worker_env_drift(stack: Stack) -> Iterator[Hit]:
     `APP_KEY` cannot decrypt the payloads (`The MAC is invalid.`). Such drift creeps in when
     worker task definitions are copied and edited by hand.
     Example: web `REDIS_HOST=cache-a`, worker `REDIS_HOST=cache-b`.
+    Only targets declared side by side (one Terraform module, one folder of task definitions) are
+    compared, so a monorepo's other apps are left alone.
     Fix: build every container's environment from one shared list (a Terraform local).
     Source: Laravel docs, Queues (connections); Encryption (APP_KEY).
     """
     deployed = [t for t in stack.deployed() if t.processes_known and t.environment_known and stack.is_app_target(t)]
     webs = [t for t in deployed if _role(t) == "web"]
     for other in (t for t in deployed if _role(t) != "web"):
-        for web in webs:
+        for web in (w for w in webs if _same_app(w, other)):
             for name in sorted(_shared_names(web) | _shared_names(other)):
                 left, right = _fingerprint(web, name), _fingerprint(other, name)
                 if left is None or right is None or left == right:
