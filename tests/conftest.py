@@ -24,6 +24,8 @@ def in_repo(monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def run_cli(*args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(app, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # a crash is never an exit code a test may accept
     return result.exit_code, result.stdout, result.stderr
 
 
