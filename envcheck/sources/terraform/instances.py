@@ -68,7 +68,7 @@ class ModuleInstance:
     def _variable(self, name: str) -> Any:
         block = self.module.variables.get(name)
         if block is None:
-            return Failure(f"var.{name} is not declared")
+            return Failure(f"var.{name} (not declared)")
         value = self.inputs(name)
         if value is MISSING:
             default = block.attrs.get("default")
