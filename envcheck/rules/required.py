@@ -11,7 +11,7 @@ from envcheck.laravel import env
 from envcheck.model import Location, Requirement, Severity, Target
 from envcheck.rules.common import url_parts, variable_hit, where
 from envcheck.rules.registry import Hit, rule
-from envcheck.stack import Stack
+from envcheck.stack import Stack, is_production
 
 if TYPE_CHECKING:
     from envcheck.sources.laravel import EnvRead
@@ -38,10 +38,14 @@ ACTIVE_FIELDS = {
 
 
 def config_requirements(stack: Stack, target: Target) -> list[Requirement]:
-    """What the app's own config needs in this target: `Env::getOrFail` reads, and the
-    no-default reads behind the active disk, database connection and mailer."""
+    """What the app's own config needs in this target: `Env::getOrFail` reads, the no-default reads
+    behind the active disk, database connection and mailer, and APP_KEY (outside production, where
+    SEC003 says more about it)."""
     out: list[Requirement] = []
     for app in stack.apps:
+        app_key = app.config_keys.get("app.key")
+        if app_key is not None and not is_production(target):
+            out.append(Requirement(name=app_key.env, source="config", location=app_key.location))
         for reads in app.config_env_reads.values():
             out += [Requirement(name=r.name, source="config", location=_read_location(r)) for r in reads if r.required]
         for default_key, variable, prefix, fields in ACTIVE_FIELDS.values():
