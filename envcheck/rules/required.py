@@ -78,7 +78,7 @@ def required_variable_missing(stack: Stack) -> Iterator[Hit]:
     Why: `env()` returns null for an absent variable, and code that needs a value fails at first
     use, in production: `Cannot assign null to property StableDiffusionService::$drawModelVersion`
     was the incident's six missing `REPLICATE_*`. Requirements come from the stack profile, from
-    config reads that fail without a value (`Env::getOrFail`, and the no-default reads behind the
+    config reads that fail without a value (`Env::getOrFail`, APP_KEY, and the no-default reads behind the
     active disk, database connection and mailer, such as the s3 disk's `AWS_BUCKET`), and from
     `.env.example` (a warning when only the example asks: it is a contract, but a loose one). A
     no-default `env()` alone does not make a variable required.
