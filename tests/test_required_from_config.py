@@ -74,7 +74,9 @@ def test_get_or_fail_is_required_and_a_no_default_read_is_not(tmp_path: Path) ->
 def test_app_key_is_required_outside_production_too(tmp_path: Path) -> None:
     """config/app.php reads APP_KEY: a staging task without it fails like production (REQ001 there)."""
     _app(tmp_path, {"APP_ENV": "staging", "BILLING_API_KEY": "x"})
-    (tmp_path / "config" / "app.php").write_text("<?php\nreturn ['key' => env('APP_KEY'), 'cipher' => 'AES-256-CBC'];\n")
+    (tmp_path / "config" / "app.php").write_text(
+        "<?php\nreturn ['key' => env('APP_KEY'), 'cipher' => 'AES-256-CBC'];\n"
+    )
     _, report = scan_json(str(tmp_path))
     assert _missing(report) == {"APP_KEY": "error"}
     assert not [f for f in report["findings"] if f["code"] == "SEC003"]  # not production: SEC003 is silent

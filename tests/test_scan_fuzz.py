@@ -30,7 +30,7 @@ FRAGMENTS = [
     "APP_ENV=production\n",
     'SESSION_DOMAIN=""\n',
     'resource "aws_ecs_task_definition" "a" {\n',
-    "container_definitions = jsonencode([{ name = \"web\", command = [\"php\", \"artisan\", \"queue:work\"] }])\n",
+    'container_definitions = jsonencode([{ name = "web", command = ["php", "artisan", "queue:work"] }])\n',
     "}\n",
     '{"containerDefinitions": [{"name": "w", "image": "x", "environment": [{"name": "A", "value": "1"}]}]}',
     'ENTRYPOINT ["/start.sh"]\nCOPY docker/start.sh /start.sh\n',
@@ -56,6 +56,6 @@ def test_any_tree_gives_a_report(files: dict[str, list[str]]) -> None:
             path = root / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text("".join(parts), encoding="utf-8", errors="surrogatepass")
-        code, out, err = run_cli("scan", "--format", "json", str(root))
+        code, _out, err = run_cli("scan", "--format", "json", str(root))
         assert code in (0, 1), err
         assert "internal error" not in err and "Traceback" not in err
