@@ -53,7 +53,9 @@ ProjectOpt = Annotated[
 EnvFilesOpt = Annotated[
     bool, typer.Option("--env-files", help="Read the containers' environmentFiles from S3 and lint them too.")
 ]
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="text or json.")]
+FormatOpt = Annotated[
+    str, typer.Option("--format", "-f", help="text, json, sarif, junit, github or markdown (ecs diff: text or json).")
+]
 OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")]
 FailOnOpt = Annotated[Optional[str], typer.Option("--fail-on", help="error, warning, info or never (default: error).")]
 SelectOpt = Annotated[Optional[list[str]], typer.Option("--select", help="Only these codes or prefixes.")]
