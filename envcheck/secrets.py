@@ -12,7 +12,12 @@ from collections import Counter
 SECRET_NAME = re.compile(
     r"(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|PASS|PWD|KEY|PRIVATE_KEY|API_KEY|CREDENTIALS?|AUTH|SALT|DSN)$"
 )
-NOT_SECRET_NAME = re.compile(r"(_KEY_ID|_ID|_PUBLIC_KEY|_KEY_PREFIX|_KEY_PATH|_FILE|_ARN|_NAME|_URL_KEY)$")
+NOT_SECRET_NAME = re.compile(
+    r"(_KEY_ID|_ID|_PUBLIC_KEY|_PUBLISHABLE_KEY|_SITE_KEY|_KEY_PREFIX|_KEY_PATH|_FILE|_ARN|_NAME|_URL_KEY|_CACHE_KEY)$"
+    r"|^(VITE_|MIX_)"  # built into the JavaScript bundle: public by design
+    r"|^(PUSHER|REVERB)_APP_KEY$"  # the broadcasting key browsers connect with; its _SECRET is the secret
+)
+PUBLISHABLE_VALUE = re.compile(r"^pk_(live|test)_")  # Stripe's publishable keys (STRIPE_KEY in Cashier)
 
 SECRET_VALUE_PATTERNS: dict[str, re.Pattern[str]] = {
     "aws-access-key": re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b"),
@@ -58,8 +63,15 @@ def is_reference(value: str) -> bool:
     return bool(REFERENCE.match(value.strip()))
 
 
+def is_publishable(value: str) -> bool:
+    """A key that is meant to be public, though its variable is named like a secret."""
+    return bool(PUBLISHABLE_VALUE.match(value.strip()))
+
+
 def looks_secret(name: str, value: str | None) -> bool:
     """Whether to mask this variable's value from now on."""
+    if value is not None and is_publishable(value):
+        return False
     if is_secret_name(name):
         return True
     return value is not None and secret_value_kind(value) is not None

@@ -24,7 +24,8 @@ def plaintext_secret(stack: Stack) -> Iterator[Hit]:
     repository, the CI logs) reads it, and every revision keeps it forever. Secrets are found by
     name (`*_TOKEN`, `*_SECRET`, `*_PASSWORD`, `*_KEY`, `APP_KEY`, …) or by value (`AKIA…`,
     `sk_live_…`, `r8_…`, `ghp_…`, long high-entropy strings); ARNs, parameter names and
-    placeholders are not secrets.
+    placeholders are not secrets, and neither are keys meant to be public (`PUSHER_APP_KEY`,
+    `VITE_*`, Stripe's `pk_live_…` publishable key).
     Example: `{ name = "REPLICATE_API_TOKEN", value = "r8_…" }` in `environment`.
     Fix: store it in SSM Parameter Store or Secrets Manager and reference it from `secrets`
     (`{ name = "REPLICATE_API_TOKEN", valueFrom = "arn:aws:ssm:…" }`); rotate the exposed one.
@@ -34,7 +35,7 @@ def plaintext_secret(stack: Stack) -> Iterator[Hit]:
         for var in target.variables:
             if var.value is None or var.origin != "environment" or not var.value.strip():
                 continue
-            if detect.is_placeholder(var.value) or detect.is_reference(var.value):
+            if detect.is_placeholder(var.value) or detect.is_reference(var.value) or detect.is_publishable(var.value):
                 continue
             kind = detect.secret_value_kind(var.value)
             if kind is None and not (detect.is_secret_name(var.name) or _secret_by_profile(stack, var.name)):
