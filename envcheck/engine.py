@@ -148,6 +148,10 @@ def link_processes(target: Target, index: ProcessIndexT, ctx: ScanContext) -> No
         return
     target.processes = list(start.processes)
     target.processes_known = True
+    docker = index.primary_dockerfile
+    if target.command is None and target.entry_point is None and docker is not None:
+        # the container runs the image the Dockerfile builds, so it starts with that image's ENV
+        target.image_env = sorted(docker.env)
 
 
 def requirements(stack: Stack) -> list[Requirement]:

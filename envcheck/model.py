@@ -148,6 +148,7 @@ class Target(BaseModel):
     entry_point: tuple[str, ...] | None = None  # container `entryPoint`, when set
     start_unknown: str | None = None  # why the container's start could not be resolved
     dotenv_path: str | None = None  # for local targets: the file they come from
+    image_env: list[str] = Field(default_factory=list)  # names the image's Dockerfile `ENV` sets
 
     def get(self, name: str) -> Variable | None:
         """The effective binding of `name` (the last one wins, as in dotenv and ECS)."""

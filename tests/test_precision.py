@@ -230,3 +230,76 @@ def test_a_variable_the_apps_config_does_not_read_is_not_linted(tmp_path: Path) 
     codes = {f["code"] for f in report["findings"]}
     assert "SES006" not in codes
     assert "SES002" in codes  # the domain is still read, so still linted
+
+
+# ---------------------------------------------------------------- second pass
+
+
+def _worker_by_schedule_tree(root: Path, task: str) -> None:
+    """A Laravel 11 app whose only worker is a scheduled one, and a task definition whose scheduler
+    container keeps `schedule:work` running next to php-fpm."""
+    env = [{"name": "APP_ENV", "value": "production"}, {"name": "QUEUE_CONNECTION", "value": "database"}]
+    _write(
+        root,
+        {
+            "artisan": "#!/usr/bin/env php\n<?php\n",
+            "composer.json": json.dumps({"require": {"laravel/framework": "^11.0"}}),
+            "routes/console.php": "<?php\nuse Illuminate\\Support\\Facades\\Schedule;\n\n"
+            f"Schedule::command('{task}')->everyMinute()->withoutOverlapping();\n",
+            "taskdef.json": _taskdef(
+                [
+                    {"name": "web", "image": "shop:1", "command": ["php-fpm"], "environment": env},
+                    {"name": "cron", "image": "shop:1", "command": ["php", "artisan", "schedule:work"]}
+                    | {"environment": env},
+                ]
+            ),
+        },
+    )
+
+
+def test_a_worker_the_scheduler_starts_every_minute_is_a_worker(tmp_path: Path) -> None:
+    """rahtk, Invoice Ninja self-hosted: `queue:work --stop-when-empty` scheduled every minute
+    drains the queue; QUE001 said nothing processed the jobs."""
+    _worker_by_schedule_tree(tmp_path, "queue:work --stop-when-empty")
+    _, report = scan_json(str(tmp_path))
+    assert _codes(report, "QUE001") == []
+
+
+def test_a_scheduled_worker_on_another_connection_does_not_count(tmp_path: Path) -> None:
+    _worker_by_schedule_tree(tmp_path, "queue:work redis --stop-when-empty")
+    _, report = scan_json(str(tmp_path))
+    assert _codes(report, "QUE001") == ["QUE001", "QUE001"]
+
+
+def test_a_variable_the_image_sets_with_env_is_present(tmp_path: Path) -> None:
+    """Invoice Ninja's image: `ENV APP_ENV production` (legacy form) in the final stage, and a name
+    set in the stage it builds on; the container, started by the image, is given both. REQ001 said
+    they were absent."""
+    _write(
+        tmp_path,
+        {
+            ".env.example": "APP_ENV=local\nIS_CONTAINER=false\nDB_HOST=127.0.0.1\nMAIL_HOST=localhost\n",
+            "Dockerfile": "FROM php:8.3-fpm-alpine AS base\nENV IS_CONTAINER=true OTHER=\"a b\"\n"
+            "FROM base AS prod\nENV APP_ENV production\nCMD [\"php-fpm\"]\n",
+            "taskdef.json": _taskdef(
+                [{"name": "app", "image": "shop:1", "environment": [{"name": "DB_HOST", "value": "db.internal"}]}]
+            ),
+        },
+    )
+    _, report = scan_json(str(tmp_path))
+    missing = [f["variable"] for f in report["findings"] if f["code"] == "REQ001"]
+    assert missing == ["MAIL_HOST"], missing
+
+
+def test_an_image_env_does_not_reach_a_container_with_its_own_entry_point(tmp_path: Path) -> None:
+    """With an `entryPoint` of its own, which image the container runs is not known: no credit."""
+    _write(
+        tmp_path,
+        {
+            ".env.example": "APP_ENV=local\n",
+            "Dockerfile": "FROM php:8.3-fpm\nENV APP_ENV=production\n",
+            "taskdef.json": _taskdef([{"name": "app", "image": "other:1", "entryPoint": ["php-fpm"]}]),
+        },
+    )
+    _, report = scan_json(str(tmp_path))
+    assert [f["variable"] for f in report["findings"] if f["code"] == "REQ001"] == ["APP_ENV"]

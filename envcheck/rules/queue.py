@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterator
 
 from envcheck import laravel
@@ -22,6 +23,23 @@ def _workers(stack: Stack) -> Iterator[tuple[Target, Process]]:
                 yield target, process
 
 
+def _scheduled_worker_connections(stack: Stack) -> set[str | None]:
+    """Connections worked by scheduled `queue:work` tasks (`->everyMinute()` with `--stop-when-empty`,
+    the shared-hosting pattern), when a deployed process runs the scheduler; None stands for a
+    task that names no connection (it works the default one)."""
+    if not any(laravel.is_scheduler(p) and not p.after_foreground for t in stack.deployed() for p in t.processes):
+        return set()
+    found: set[str | None] = set()
+    for schedule in stack.schedules:
+        try:
+            words = shlex.split(schedule.command)
+        except ValueError:
+            continue
+        if words and words[0] in {"queue:work", "queue:listen"}:
+            found.add(next((w for w in words[1:] if not w.startswith("-")), None))
+    return found
+
+
 @rule("QUE001", "queue-worker-missing", Severity.ERROR, "queue")
 def queue_worker_missing(stack: Stack) -> Iterator[Hit]:
     """The queue connection is asynchronous and no process runs a worker.
@@ -31,7 +49,8 @@ def queue_worker_missing(stack: Stack) -> Iterator[Hit]:
     `php artisan queue:work`, `queue:listen` or `horizon`. Without one they wait forever: the
     incident's avatar jobs sat in Redis. envcheck checks every process it can see in the
     deployed containers (start scripts, supervisord, cron) and stays quiet when it cannot see
-    them all.
+    them all. A worker the scheduler starts (`Schedule::command('queue:work --stop-when-empty')
+    ->everyMinute()`) counts when a deployed process runs the scheduler.
     Example: `QUEUE_CONNECTION=redis`, and the entrypoint only starts Apache.
     Fix: run a worker: its own ECS service running `php artisan queue:work` (best), or a
     supervisord program next to the web server.
@@ -39,9 +58,10 @@ def queue_worker_missing(stack: Stack) -> Iterator[Hit]:
     """
     if not stack.processes_all_known() or any(True for _ in _workers(stack)):
         return
+    scheduled = _scheduled_worker_connections(stack)
     for target in (t for t in stack.deployed() if stack.is_app_target(t)):
         connection, explicit, name = stack.queue_connection(target)
-        if connection in laravel.ASYNC_DRIVERS:
+        if connection in laravel.ASYNC_DRIVERS and not scheduled & {None, connection}:
             how = (
                 f"{name}={connection}"
                 if explicit

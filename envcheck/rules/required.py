@@ -81,7 +81,9 @@ def required_variable_missing(stack: Stack) -> Iterator[Hit]:
     config reads that fail without a value (`Env::getOrFail`, APP_KEY, and the no-default reads behind the
     active disk, database connection and mailer, such as the s3 disk's `AWS_BUCKET`), and from
     `.env.example` (a warning when only the example asks: it is a contract, but a loose one). A
-    no-default `env()` alone does not make a variable required.
+    no-default `env()` alone does not make a variable required. A variable the image's Dockerfile
+    sets with `ENV` is present when the container runs that image's start (no `command` or
+    `entryPoint` of its own).
     Example: the profile requires `REPLICATE_MODEL_VERSION`; the task definition does not set it.
     Fix: add the variable to the container's `environment`, or to `secrets` when it is one.
     Source: Laravel docs, Configuration: Environment Configuration.
@@ -93,7 +95,7 @@ def required_variable_missing(stack: Stack) -> Iterator[Hit]:
         profile = [r for r in stack.requirements if r.source == "profile"]
         example = [r for r in stack.requirements if r.source == "example"]
         for req in [*profile, *config_requirements(stack, target), *example]:
-            if req.name in seen or target.has(req.name):
+            if req.name in seen or target.has(req.name) or req.name in target.image_env:
                 continue
             seen.add(req.name)
             yield Hit(

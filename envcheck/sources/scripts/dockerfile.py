@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+import shlex
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -68,6 +69,7 @@ class DockerfileInfo:
     runs: list[RunStep] = field(default_factory=list)
     workdir: str = "/"
     entries: list[CopyEntry] = field(default_factory=list, repr=False)
+    env: dict[str, int] = field(default_factory=dict)  # names the last stage's `ENV` sets (inherited too) -> line
 
     def resolve(self, image_path: str, dirs: bool = False) -> Path | None:
         """The repo file that a path in the image was copied from (the last COPY wins)."""
@@ -151,6 +153,23 @@ def parse_dockerfile(text: str) -> tuple[list[Instruction], list[Problem]]:
     return instructions, problems
 
 
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def env_names(args: str) -> list[str]:
+    """Names an `ENV` sets: `ENV A=1 B="x y"`, or the legacy `ENV NAME value with spaces`."""
+    try:
+        words = shlex.split(args, posix=True)
+    except ValueError:
+        return []
+    if not words:
+        return []
+    if "=" not in words[0]:
+        return [words[0]] if ENV_NAME.fullmatch(words[0]) else []
+    names = [w.split("=", 1)[0] for w in words if "=" in w]
+    return [n for n in names if ENV_NAME.fullmatch(n)]
+
+
 def _join_continuations(raw: str, lines: list[str], i: int, escape: str) -> tuple[str, int]:
     parts: list[str] = []
     current = raw
@@ -200,6 +219,7 @@ class _Stage:
     workdir: str = "/"
     shell: tuple[str, ...] = ("/bin/sh", "-c")
     entries: list[CopyEntry] = field(default_factory=list)
+    env: dict[str, int] = field(default_factory=dict)
 
     def info(self, path: Path) -> DockerfileInfo:
         return DockerfileInfo(
@@ -210,6 +230,7 @@ class _Stage:
             self.cmd_line,
             workdir=self.workdir,
             entries=list(self.entries),
+            env=dict(self.env),
         )
 
 
@@ -259,7 +280,7 @@ class _DockerfileReader:
         name = words[2] if len(words) >= 3 and words[1].lower() == "as" else str(len(self.stages))
         parent = self._stage(image)
         if parent is not None:
-            return replace(parent, name=name, entries=list(parent.entries), cmd_inherited=True)
+            return replace(parent, name=name, entries=list(parent.entries), env=dict(parent.env), cmd_inherited=True)
         stage = _Stage(name)
         for pattern, cmd in BASE_IMAGE_CMDS:
             if pattern.match(image):
@@ -289,6 +310,8 @@ class _DockerfileReader:
             self.runs.append((ins.line, ins.args, len(self.stages) - 1))
         elif ins.keyword in ("COPY", "ADD"):
             stage.entries += self._copy(ins, stage)
+        elif ins.keyword == "ENV":
+            stage.env.update(dict.fromkeys(env_names(ins.args), ins.line))
 
     @staticmethod
     def _command(args: str, stage: _Stage) -> tuple[str, ...]:
