@@ -303,3 +303,32 @@ def test_an_image_env_does_not_reach_a_container_with_its_own_entry_point(tmp_pa
     )
     _, report = scan_json(str(tmp_path))
     assert [f["variable"] for f in report["findings"] if f["code"] == "REQ001"] == ["APP_ENV"]
+
+
+def test_a_list_iterated_as_a_map_is_reported_not_dropped(tmp_path: Path) -> None:
+    """nagoyameshi: `for key, value in var.env : { name = key, value = value }` over a list of
+    `{name, value}` objects makes entries named 0 and 1 whose value is the whole object. ECS
+    refuses that; envcheck used to drop the entries silently and lint an empty environment."""
+    _write(
+        tmp_path,
+        {
+            "main.tf": """
+variable "env" {
+  default = [{ name = "SESSION_DRIVER", value = "file" }]
+}
+resource "aws_ecs_task_definition" "web" {
+  family = "shop"
+  container_definitions = jsonencode([{
+    name  = "web"
+    image = "shop:1"
+    environment = [for key, value in var.env : { name = key, value = value }]
+  }])
+}
+""",
+        },
+    )
+    _, report = scan_json(str(tmp_path))
+    found = [f for f in report["findings"] if f["code"] == "SRC002"]
+    assert len(found) == 1 and "name the number 0, value an object" in found[0]["message"], found
+    assert found[0]["line"] == 10
+

@@ -28,8 +28,11 @@ documented(
     """HCL or JSON does not parse, so nothing in it was checked.
 
     Why: Terraform or ECS would refuse the same file, or envcheck reads it differently from them;
-    either way its variables went unchecked.
-    Example: a task-definition JSON with a trailing comma; an HCL block with a missing brace.
+    either way its variables went unchecked. An `environment` entry that is not a pair of strings
+    is reported here too: ECS refuses the registration.
+    Example: a task-definition JSON with a trailing comma; an HCL block with a missing brace;
+    `for key, value in var.env : { name = key, value = value }` over a list of `{name, value}`
+    objects, where the key is the index and the value the whole object.
     Fix: run `terraform validate` or a JSON linter on the file and correct the syntax at the line given.
     Source: Terraform docs, Configuration Syntax; RFC 8259 (JSON).
     """,

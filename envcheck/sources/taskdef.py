@@ -138,11 +138,32 @@ def _load_environment(
         return
     if not isinstance(env, list):
         return
-    for entry in env:
-        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+    for number, entry in enumerate(env, 1):
+        if not isinstance(entry, dict):
             continue
-        name = entry["name"]
-        raw = entry.get("value")
+        name, raw = entry.get("name"), entry.get("value")
+        if isinstance(name, Unknown):
+            ctx.report(
+                "SRC003",
+                f"the name of environment entry {number} of {target.id} depends on {name.reason}: it was not checked",
+                path,
+                name.line or start,
+                target=target.id,
+            )
+            target.environment_known = False
+            continue
+        if not isinstance(name, str) or isinstance(raw, (dict, list)):
+            # `for key, value in <a list of {name, value}>`: the key is the index, the value the whole object
+            ctx.report(
+                "SRC002",
+                f"environment entry {number} of {target.id} is not a pair of strings (name {_shape(name)}, value "
+                f"{_shape(raw)}): ECS refuses the task definition, and the entry was not checked",
+                path,
+                _line_of_key(doc.text, "environment", start) or start,
+                target=target.id,
+            )
+            target.environment_known = False
+            continue
         line = line_of_name(doc.text, name, start) or start
         if isinstance(raw, Unknown):
             ctx.report(
@@ -222,6 +243,29 @@ def _load_env_files(
 def _s3_display(arn: str) -> str:
     match = re.fullmatch(r"arn:aws[a-z-]*:s3:::([^/]+)/(.+)", arn.strip())
     return f"s3://{match.group(1)}/{match.group(2)}" if match else arn
+
+
+def _line_of_key(text: str | None, key: str, after: int | None) -> int | None:
+    """Line of `key =` / `"key":` at or after line `after` (1-based)."""
+    pattern = re.compile(r"""(^|[\s{,])["']?""" + re.escape(key) + r"""["']?\s*[:=]""")
+    lines = (text or "").splitlines()
+    for i in range(max((after or 1) - 1, 0), len(lines)):
+        if pattern.search(lines[i]):
+            return i + 1
+    return None
+
+
+def _shape(raw: Any) -> str:
+    """How a misplaced JSON value reads in a message: its kind, never its content."""
+    if isinstance(raw, dict):
+        return "an object"
+    if isinstance(raw, list):
+        return "a list"
+    if isinstance(raw, bool) or raw is None:
+        return json.dumps(raw)
+    if isinstance(raw, (int, float)):
+        return f"the number {raw}"
+    return "a string"
 
 
 def _scalar_text(raw: Any) -> str:
