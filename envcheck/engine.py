@@ -133,7 +133,8 @@ def link_processes(target: Target, index: ProcessIndexT, ctx: ScanContext) -> No
     """
     if target.start_unknown:
         return
-    start = index.container_start(target.command, target.entry_point, origin=target.location)
+    given = {v.name: v.value for v in target.variables if v.value is not None and not v.secret}
+    start = index.container_start(target.command, target.entry_point, origin=target.location, environment=given)
     if start.processes is None:
         target.start_unknown = start.unknown or "its start could not be followed"
         if target.command is None and target.entry_point is None and not index.dockerfiles:

@@ -332,3 +332,50 @@ resource "aws_ecs_task_definition" "web" {
     assert len(found) == 1 and "name the number 0, value an object" in found[0]["message"], found
     assert found[0]["line"] == 10
 
+
+
+def _role_tree(root: Path, containers: list[dict[str, Any]]) -> None:
+    """Lychee-like: one image whose entrypoint picks web or worker from a variable, and runs the
+    chosen command through a helper function (`as_app php artisan …`)."""
+    _write(
+        root,
+        {
+            "artisan": "#!/usr/bin/env php\n<?php\n",
+            "composer.json": json.dumps({"require": {"laravel/framework": "^11.0"}}),
+            "Dockerfile": 'FROM php:8.3-cli\nCOPY start.sh /usr/local/bin/start.sh\nENTRYPOINT ["start.sh"]\n'
+            'CMD ["php", "artisan", "serve"]\n',
+            "start.sh": "#!/bin/sh\nset -e\n"
+            'as_app() {\n  exec gosu www-data "$@"\n}\n'
+            "ROLE=${ROLE:-web}\n"
+            'case "$ROLE" in\n'
+            "  web) as_app \"$@\" ;;\n"
+            "  jobs) as_app php artisan queue:work --timeout=600 ;;\n"
+            "  *) exit 1 ;;\n"
+            "esac\n",
+            "taskdef.json": _taskdef(containers),
+        },
+    )
+
+
+def test_a_branch_the_containers_own_variable_rules_out_is_not_run(tmp_path: Path) -> None:
+    """The `jobs` container sets ROLE=jobs: it runs the worker only, not `artisan serve`; the web
+    container with ROLE=web never runs the worker, so QUE002 speaks about the jobs container alone,
+    at the line of start.sh that wrote the command (not the Dockerfile's CMD)."""
+    base = [{"name": "APP_ENV", "value": "production"}, {"name": "QUEUE_CONNECTION", "value": "redis"}]
+    _role_tree(
+        tmp_path,
+        [
+            {"name": "web", "image": "shop:1", "environment": [*base, {"name": "ROLE", "value": "web"}]},
+            {"name": "jobs", "image": "shop:1", "environment": [*base, {"name": "ROLE", "value": "jobs"}]},
+        ],
+    )
+    _, report = scan_json(str(tmp_path))
+    hits = [(f["target"], f["path"].rsplit("/", 1)[-1], f["line"]) for f in report["findings"] if f["code"] == "QUE002"]
+    assert hits == [("shop/jobs", "start.sh", 9)], hits
+
+
+def test_a_variable_the_container_does_not_set_leaves_both_branches_possible(tmp_path: Path) -> None:
+    base = [{"name": "APP_ENV", "value": "production"}, {"name": "QUEUE_CONNECTION", "value": "redis"}]
+    _role_tree(tmp_path, [{"name": "app", "image": "shop:1", "environment": base}])
+    _, report = scan_json(str(tmp_path))
+    assert [f["target"] for f in report["findings"] if f["code"] == "QUE002"] == ["shop/app"]

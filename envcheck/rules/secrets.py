@@ -129,6 +129,7 @@ def seeders_in_production(stack: Stack) -> Iterator[Hit]:
             yield variable_hit(
                 target, "RUN_SEEDERS", "RUN_SEEDERS is on in production: seeders create accounts with default passwords"
             )
+            continue  # the seeding the switch turns on (`if [ "$RUN_SEEDERS" = true ]`) is that same finding
         for process in target.processes:
             args = process.artisan() or ()
             seeds = process.artisan_command() in SEEDING_COMMANDS or (

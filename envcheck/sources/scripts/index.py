@@ -81,9 +81,15 @@ class ProcessIndex(RepoFiles):
         *,
         dockerfile: Path | None = None,
         origin: Location | None = None,
+        environment: dict[str, str] | None = None,
     ) -> ContainerStart:
-        """Like `container_processes`, with the reason when unknown; the Dockerfile and origin may be given."""
-        return self._start(self._dockerfile(dockerfile), command, entry_point, origin or Location(path=CONTAINER))
+        """Like `container_processes`, with the reason when unknown; the Dockerfile and origin may be given.
+
+        `environment` holds the values the container is given for sure: the start scripts read them
+        (`case "$ROLE" in worker) …`), so a branch the container's own settings rule out is not
+        counted among what it runs."""
+        docker = self._dockerfile(dockerfile)
+        return self._start(docker, command, entry_point, origin or Location(path=CONTAINER), environment)
 
     def compose_processes(self) -> dict[str, list[Process]]:
         """Per compose service, what it runs; services whose start cannot be known are left out."""
@@ -114,6 +120,7 @@ class ProcessIndex(RepoFiles):
         command: tuple[str, ...] | None,
         entry_point: tuple[str, ...] | None,
         given: Location,
+        environment: dict[str, str] | None = None,
     ) -> ContainerStart:
         """Merge the override with the image's start as Docker does, then follow it."""
         if docker is None and not entry_point and not command:
@@ -135,7 +142,8 @@ class ProcessIndex(RepoFiles):
             first = Location(path=_shown(docker), line=docker.entrypoint_line if docker else None)
         else:
             first = cmd_at
-        return self._follow(argv, docker, first, Origin(CONTAINER, cmd_at.path, cmd_at.line), tail=len(cmd))
+        origin = Origin(CONTAINER, cmd_at.path, cmd_at.line)
+        return self._follow(argv, docker, first, origin, tail=len(cmd), environment=environment)
 
     def _follow(
         self,
@@ -145,9 +153,10 @@ class ProcessIndex(RepoFiles):
         args_at: Origin,
         tail: int,
         chain: bool = True,
+        environment: dict[str, str] | None = None,
     ) -> ContainerStart:
-        walk = Walk(self, docker)
-        top = Frame(args_origin=args_at, chain=chain)
+        walk = Walk(self, docker, environment)
+        top = Frame(args_origin=args_at, env=dict(environment or {}), chain=chain)
         scope = Scope(source=CONTAINER, path=at.path, line_base=None)
         try:
             walk.run(argv, scope, top, line=at.line, text=shlex.join(argv), exec_=True, tail=tail)

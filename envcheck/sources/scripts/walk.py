@@ -50,9 +50,12 @@ MAX_COMMANDS = 20_000  # commands walked for one container start
 class Walk:
     """One container start followed through everything it runs."""
 
-    def __init__(self, files: RepoFiles, docker: DockerfileInfo | None) -> None:
+    def __init__(
+        self, files: RepoFiles, docker: DockerfileInfo | None, environment: dict[str, str] | None = None
+    ) -> None:
         self.files = files
         self.docker = docker
+        self.environment = dict(environment or {})  # what the container is given for sure (exported)
         self.runs: list[Run] = []
         self.scripts: list[Path] = []  # the call stack, to stop cycles
         self.expanded: set[tuple[str, Path]] = set()
@@ -204,7 +207,7 @@ class Walk:
             self.shell_text(shell_text, scope, frame, line=line, call=text, exec_=exec_)
             return
         if argv[0] in frame.functions:
-            self.function(argv, scope, frame)
+            self.function(argv, scope, frame, line)
             return
         if self.script(argv, scope, frame, line=line, text=text, exec_=exec_, tail=tail):
             return
@@ -243,13 +246,16 @@ class Walk:
         self.items(items, replace(scope, line_base=base, depth=scope.depth + 1), child)
         frame.adopt(scope, child, exec_=exec_, text=call or body)
 
-    def function(self, argv: tuple[str, ...], scope: Scope, frame: Frame) -> None:
-        saved = frame.args
+    def function(self, argv: tuple[str, ...], scope: Scope, frame: Frame, line: int | None) -> None:
+        """A shell function runs with the call's words as `$@`: a command made of them (`gosu www-data
+        "$@"`) was written at the call, so that is where it is said to come from."""
+        saved = frame.args, frame.args_origin
         frame.args = argv[1:]
+        frame.args_origin = Origin(scope.source, scope.path, line)
         try:
             self.node(frame.functions[argv[0]], replace(scope, depth=scope.depth + 1), frame)
         finally:
-            frame.args = saved
+            frame.args, frame.args_origin = saved
 
     def script(
         self,
@@ -284,8 +290,10 @@ class Walk:
             if call.sourced:
                 self.items(items, inner, frame)
             else:
-                # a script is a new process: what its caller set without exporting is unknown to it
-                child = Frame(args=call.args, args_origin=origin, chain=frame.chain and exec_)
+                # a script is a new process: what its caller set without exporting is unknown to it; the
+                # container's environment reaches it, unless the caller changed or lost track of a value
+                inherited = {k: v for k, v in self.environment.items() if frame.env.get(k) == v}
+                child = Frame(args=call.args, args_origin=origin, env=inherited, chain=frame.chain and exec_)
                 self.items(items, inner, child)
                 frame.adopt(scope, child, exec_=exec_, text=text)
         finally:
