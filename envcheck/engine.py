@@ -158,8 +158,8 @@ def link_processes(target: Target, index: ProcessIndexT, ctx: ScanContext) -> No
 def requirements(stack: Stack) -> list[Requirement]:
     """What the app needs: the profile's required variables and the `.env.example` contract.
 
-    An example entry left empty or `null` documents an optional setting, so it does not
-    make the variable required.
+    An example entry left empty or `null` documents an optional setting, and so does one the
+    app's config reads with a default everywhere it reads it: neither makes the variable required.
     """
     out = [
         Requirement(
@@ -174,7 +174,7 @@ def requirements(stack: Stack) -> list[Requirement]:
         for spec in stack.profile.variables
         if spec.required
     ]
-    named = {r.name for r in out}
+    named = {r.name for r in out} | defaulted_in_config(stack)
     for template in stack.templates:
         for var in template.variables:
             if var.name in named or var.name.startswith(BUILD_TIME_PREFIXES):
@@ -184,6 +184,16 @@ def requirements(stack: Stack) -> list[Requirement]:
             named.add(var.name)
             out.append(Requirement(name=var.name, source="example", location=var.location))
     return out
+
+
+def defaulted_in_config(stack: Stack) -> set[str]:
+    """Variables every config read of which has a default: the app runs without them."""
+    has_default: dict[str, bool] = {}
+    for app in stack.apps:
+        for reads in app.config_env_reads.values():
+            for read in reads:
+                has_default[read.name] = has_default.get(read.name, True) and read.has_default
+    return {name for name, defaulted in has_default.items() if defaulted}
 
 
 def mark_profile_secrets(stack: Stack) -> None:

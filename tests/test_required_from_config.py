@@ -80,3 +80,14 @@ def test_app_key_is_required_outside_production_too(tmp_path: Path) -> None:
     _, report = scan_json(str(tmp_path))
     assert _missing(report) == {"APP_KEY": "error"}
     assert not [f for f in report["findings"] if f["code"] == "SEC003"]  # not production: SEC003 is silent
+
+
+def test_an_example_variable_the_config_reads_with_a_default_is_not_required(tmp_path: Path) -> None:
+    """`.env.example` lists optional settings too; one the config defaults everywhere is not a requirement."""
+    _app(tmp_path, {"APP_ENV": "production", "BILLING_API_KEY": "x"})
+    (tmp_path / "config" / "mail.php").write_text(
+        "<?php\nreturn ['mailers' => ['smtp' => ['port' => env('MAIL_PORT', 587)]], 'from' => env('MAIL_FROM')];\n"
+    )
+    (tmp_path / ".env.example").write_text("MAIL_PORT=587\nMAIL_FROM=hello@example.com\n")
+    _, report = scan_json(str(tmp_path))
+    assert _missing(report) == {"MAIL_FROM": "warning"}

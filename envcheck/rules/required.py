@@ -80,7 +80,8 @@ def required_variable_missing(stack: Stack) -> Iterator[Hit]:
     was the incident's six missing `REPLICATE_*`. Requirements come from the stack profile, from
     config reads that fail without a value (`Env::getOrFail`, APP_KEY, and the no-default reads behind the
     active disk, database connection and mailer, such as the s3 disk's `AWS_BUCKET`), and from
-    `.env.example` (a warning when only the example asks: it is a contract, but a loose one). A
+    `.env.example` (a warning when only the example asks: it is a contract, but a loose one; an entry
+    the app's config reads with a default is optional). A
     no-default `env()` alone does not make a variable required. A variable the image's Dockerfile
     sets with `ENV` is present when the container runs that image's start (no `command` or
     `entryPoint` of its own).
