@@ -202,7 +202,8 @@ def variable_name_typo(stack: Stack) -> Iterator[Hit]:
     Why: the app reads the real name, finds nothing, and silently falls back to its default:
     `SESSION_DOMIAN=.example.com` leaves SESSION_DOMAIN unset. Known names are Laravel's own, the
     ones the app's config reads, the profile's and `.env.example`'s.
-    Example: `SESSION_DOMIAN`, `QUEUE_CONECTION`, `REDIS_HSOT`.
+    Environment names are case-sensitive, so `filesystem_disk` is a typo of `FILESYSTEM_DISK` too.
+    Example: `SESSION_DOMIAN`, `QUEUE_CONECTION`, `REDIS_HSOT`, `filesystem_disk`.
     Fix: correct the name.
     Source: Damerau–Levenshtein distance 1 against the known names; names that differ only in
     digits (`X_V2`, `X_V3`) are not typos.
@@ -216,7 +217,9 @@ def variable_name_typo(stack: Stack) -> Iterator[Hit]:
             close = sorted(
                 k
                 for k in known
-                if k not in present and _edit_distance_one(name, k) and re.sub(r"\d", "", k) != re.sub(r"\d", "", name)
+                if k not in present
+                and (_edit_distance_one(name, k) or name.upper() == k)
+                and re.sub(r"\d", "", k) != re.sub(r"\d", "", name)
             )
             if close:
                 yield variable_hit(
