@@ -103,28 +103,28 @@ def discover(paths: list[Path], ctx: ScanContext) -> Discovered:
 
 def _check_dir_link(link: Path, ctx: ScanContext) -> None:
     """Linked directories are not followed; say so only when they point outside or loop."""
+    _link_refused(link, ctx)
+
+
+def _link_refused(link: Path, ctx: ScanContext) -> bool:
+    """True (after an SRC001 finding) when a link loops, dangles or leads out of the scanned roots."""
     try:
         link.resolve(strict=True)
     except (OSError, RuntimeError):
         ctx.report("SRC001", "symlink loop or dangling link", link)
-        return
+        return True
     if not ctx.inside(link):
         ctx.report("SRC001", "refused: the link leaves the scanned root", link)
+        return True
+    return False
 
 
 def _add(path: Path, found: Discovered, seen: set[Path], ctx: ScanContext) -> None:
     kind = classify(path)
     if kind is None:
         return
-    if path.is_symlink():
-        try:
-            path.resolve(strict=True)
-        except (OSError, RuntimeError):
-            ctx.report("SRC001", "symlink loop or dangling link", path)
-            return
-        if not ctx.inside(path):
-            ctx.report("SRC001", "refused: the link leaves the scanned root", path)
-            return
+    if path.is_symlink() and _link_refused(path, ctx):
+        return
     real = path.resolve()
     if real in seen:
         return
