@@ -89,7 +89,7 @@ def discover(paths: list[Path], ctx: ScanContext) -> Discovered:
                 if d in SKIP_DIRS or first_match(sub, exclude):
                     continue
                 if sub.is_symlink():
-                    _check_dir_link(sub, ctx)
+                    _link_refused(sub, ctx)  # never followed; reported only when it loops or leaves
                     continue
                 kept.append(d)
             dirnames[:] = kept
@@ -99,11 +99,6 @@ def discover(paths: list[Path], ctx: ScanContext) -> Discovered:
     for kind in found.by_kind:
         found.by_kind[kind].sort()
     return found
-
-
-def _check_dir_link(link: Path, ctx: ScanContext) -> None:
-    """Linked directories are not followed; say so only when they point outside or loop."""
-    _link_refused(link, ctx)
 
 
 def _link_refused(link: Path, ctx: ScanContext) -> bool:
