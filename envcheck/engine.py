@@ -165,7 +165,6 @@ def requirements(stack: Stack) -> list[Requirement]:
         Requirement(
             name=spec.name,
             source="profile",
-            secret=spec.secret,
             type=spec.type,
             pattern=spec.pattern,
             pattern_help=spec.pattern_help,

@@ -164,10 +164,6 @@ class Target(BaseModel):
     def secret(self, name: str) -> SecretRef | None:
         return next((s for s in self.secrets if s.name == name), None)
 
-    @property
-    def label(self) -> str:
-        return self.id
-
 
 class Schedule(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -186,7 +182,6 @@ class Requirement(BaseModel):
     name: str
     source: Literal["profile", "example", "config"]
     location: Location | None = None
-    secret: bool = False
     type: Literal["string", "integer", "positive-integer", "boolean", "url"] = "string"
     pattern: str | None = None
     pattern_help: str | None = None

@@ -15,7 +15,3 @@ class Unknown:
 
     def __str__(self) -> str:
         return f"<unknown: {self.reason}>"
-
-
-def is_unknown(value: object) -> bool:
-    return isinstance(value, Unknown)
